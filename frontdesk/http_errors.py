@@ -1,0 +1,141 @@
+"""Turn every failure into the one JSON error envelope, and cap request bodies."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from frontdesk.errors import FrontdeskError, PayloadTooLarge, error_envelope
+
+log = logging.getLogger("frontdesk")
+
+_STATUS_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    429: "rate_limited",
+}
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register handlers so no error leaves the server in any other shape."""
+
+    @app.exception_handler(FrontdeskError)
+    async def on_frontdesk_error(request: Request, exc: FrontdeskError) -> JSONResponse:
+        headers = (
+            {"Retry-After": str(exc.details["retry_after"])}
+            if "retry_after" in exc.details
+            else None
+        )
+        return JSONResponse(exc.envelope(), status_code=exc.status, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def on_validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = exc.errors()
+        if any(err.get("type") == "json_invalid" for err in errors):
+            body = error_envelope("malformed_json", "The request body is not valid JSON.")
+            return JSONResponse(body, status_code=400)
+        fields = [
+            {
+                "field": ".".join(str(p) for p in err.get("loc", ()) if p != "body"),
+                "problem": err.get("msg", "invalid"),
+                "type": err.get("type", "invalid"),
+            }
+            for err in errors
+        ]
+        body = error_envelope("invalid_input", "The request is not valid.", {"fields": fields})
+        return JSONResponse(body, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def on_http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if isinstance(exc, BodyTooLarge):
+            return JSONResponse(exc.error.envelope(), status_code=exc.error.status)
+        code = _STATUS_CODES.get(exc.status_code, "http_error")
+        message = exc.detail if isinstance(exc.detail, str) else "Request failed."
+        return JSONResponse(
+            error_envelope(code, message), status_code=exc.status_code, headers=exc.headers
+        )
+
+    @app.exception_handler(Exception)
+    async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        body = error_envelope("internal_error", "Something went wrong on the server.")
+        return JSONResponse(body, status_code=500)
+
+
+class BodyTooLarge(StarletteHTTPException):
+    """Raised while the body streams in; an HTTP exception so the framework passes it through."""
+
+    def __init__(self, limit: int) -> None:
+        self.error = PayloadTooLarge(f"The request body is larger than {limit} bytes.", limit=limit)
+        super().__init__(status_code=413, detail=self.error.message)
+
+
+class BodySizeLimit:
+    """ASGI middleware: refuse bodies over ``max_bytes`` with 413 before the app reads them."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = _content_length(scope)
+        if declared is not None and declared > self.max_bytes:
+            await _send_too_large(send, self.max_bytes)
+            return
+        seen = 0
+
+        async def limited_receive() -> Message:
+            # Raised inside the route, so the app's own handler answers with the envelope.
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    raise BodyTooLarge(self.max_bytes)
+            return message
+
+        await self.app(scope, limited_receive, send)
+
+
+def _content_length(scope: Scope) -> int | None:
+    for name, value in scope.get("headers", ()):
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None
+
+
+async def _send_too_large(send: Send, limit: int) -> None:
+    error = PayloadTooLarge(f"The request body is larger than {limit} bytes.", limit=limit)
+    payload: dict[str, Any] = error.envelope()
+    body = json.dumps(payload).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
