@@ -1,0 +1,38 @@
+/**
+ * The services App shares with every plugin as `window._genesys.widgets.common`: one cookie
+ * store, one UI host and the language packs. Plugins import this file for types only.
+ */
+import type { CookieStore } from './cookies';
+import type { I18n } from './i18n';
+import type { UIHost } from './ui_host';
+
+export interface Common {
+  cookies: CookieStore;
+  ui: UIHost;
+  i18n: I18n;
+  /** A string of `namespace` in the current language. */
+  t(namespace: string, key: string): string;
+  /** The whole `window._genesys.widgets` configuration object. */
+  config(): Record<string, unknown>;
+}
+
+/** The page globals that the configuration and shared services live on. */
+export interface GenesysGlobal {
+  widgets?: Record<string, unknown>;
+  cxwidget?: Record<string, unknown>;
+}
+
+declare global {
+  interface Window {
+    _genesys?: GenesysGlobal;
+  }
+}
+
+export const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The shared services, once App has started on this page. */
+export function commonOf(win: Window): Common | undefined {
+  const common = win._genesys?.widgets?.['common'];
+  return isRecord(common) && 'cookies' in common ? (common as unknown as Common) : undefined;
+}
