@@ -1,0 +1,1 @@
+"""Transport adapters: thin HTTP and WebSocket layers that parse, call an action, serialize."""

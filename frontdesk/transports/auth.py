@@ -1,0 +1,100 @@
+"""Who is calling: an agent's bearer token or desk cookie, role checks, and the CSRF rule."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Annotated, Literal, cast
+from urllib.parse import urlsplit
+
+from fastapi import Depends, Request
+
+from frontdesk.actions.agents import AgentInfo, agent_for_token
+from frontdesk.errors import Forbidden, OriginNotAllowed, Unauthorized
+
+if TYPE_CHECKING:
+    from frontdesk.app import Services
+
+DESK_COOKIE = "frontdesk_desk"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Caller:
+    """The authenticated agent, the token they presented, and how they presented it."""
+
+    agent: AgentInfo
+    token: str
+    via: Literal["bearer", "cookie"]
+
+
+def services(request: Request) -> Services:
+    """The process-wide services the app built at start-up."""
+    return cast("Services", request.app.state.services)
+
+
+def client_ip(request: Request) -> str:
+    """The peer's address (the proxy's, unless the server trusts forwarded headers)."""
+    return request.client.host if request.client else "unknown"
+
+
+def presented_token(request: Request) -> tuple[str, Literal["bearer", "cookie"]] | None:
+    """The token a request carries, if any; a cookie on an unsafe method must pass the CSRF rule."""
+    header = request.headers.get("authorization")
+    if header is not None:
+        scheme, _, token = header.partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
+            raise Unauthorized("Send the token as `Authorization: Bearer <token>`.")
+        return token, "bearer"
+    cookie = request.cookies.get(DESK_COOKIE)
+    if not cookie:
+        return None
+    if request.method not in SAFE_METHODS:
+        require_same_origin(request)
+    return cookie, "cookie"
+
+
+def require_same_origin(request: Request, *, allow_missing: bool = False) -> None:
+    """Refuse a request whose ``Origin`` is not this server's own (a cross-site request)."""
+    origin = request.headers.get("origin")
+    if origin is None and allow_missing:
+        return
+    if origin is None or _origin_key(origin) != _origin_key(str(request.base_url)):
+        raise OriginNotAllowed(
+            "A request made with the desk cookie must come from the desk's own pages.",
+            origin=origin,
+        )
+
+
+async def authenticated(request: Request) -> Caller:
+    """FastAPI dependency: the calling agent, by bearer token or desk cookie."""
+    presented = presented_token(request)
+    if presented is None:
+        raise Unauthorized("Log in, or send an API token as `Authorization: Bearer <token>`.")
+    token, via = presented
+    # A token only works the way it was issued: a leaked cookie value is no API token.
+    kind = "api" if via == "bearer" else "cookie"
+    agent = await agent_for_token(services(request).database, token, kind=kind)
+    return Caller(agent=agent, token=token, via=via)
+
+
+def require_role(*roles: str) -> Callable[[Caller], Awaitable[Caller]]:
+    """FastAPI dependency factory: the caller, provided their role is one of ``roles``."""
+
+    async def dependency(caller: Annotated[Caller, Depends(authenticated)]) -> Caller:
+        if caller.agent.role not in roles:
+            raise Forbidden("Your role may not do this.", required_roles=list(roles))
+        return caller
+
+    return dependency
+
+
+def _origin_key(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url.strip().lower())
+    try:
+        port = parts.port
+    except ValueError:
+        return ("", "", None)
+    return (parts.scheme, parts.hostname or "", port or _DEFAULT_PORTS.get(parts.scheme))
