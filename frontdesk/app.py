@@ -1,0 +1,77 @@
+"""The ASGI application: FastAPI for HTTP, Starlette WebSocket endpoints, one error envelope."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import logging
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI
+
+from frontdesk import __version__
+from frontdesk.broker import Broker, open_broker
+from frontdesk.http_errors import BodySizeLimit, install_error_handlers
+from frontdesk.origins import AllowedOrigins, OriginCORS
+from frontdesk.security.keyring import Keyring
+from frontdesk.security.secret_key import load_secret_key
+from frontdesk.settings import Settings
+from frontdesk.store.database import Database
+from frontdesk.store.migrate import upgrade
+from frontdesk.transports import desk_auth, desk_files, health, widget_files
+
+log = logging.getLogger("frontdesk")
+
+
+@dataclasses.dataclass
+class Services:
+    """What every route and action may use; built once per process at start-up."""
+
+    settings: Settings
+    database: Database
+    broker: Broker
+    keyring: Keyring
+    origins: AllowedOrigins
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """Build the application; connections open in the lifespan, not here."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        database = await Database.connect(settings)
+        if settings.migrate:
+            await upgrade(database)
+        broker = await open_broker(settings)
+        app.state.services = Services(
+            settings=settings,
+            database=database,
+            broker=broker,
+            keyring=Keyring(load_secret_key(settings)),
+            origins=AllowedOrigins(settings.allowed_origins),
+        )
+        try:
+            yield
+        finally:
+            await broker.close()
+            await database.close()
+
+    app = FastAPI(
+        title="Frontdesk",
+        version=__version__,
+        summary="Customer-engagement widgets server: chat, click-to-call, knowledge base, desk.",
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(OriginCORS, origins=AllowedOrigins(settings.allowed_origins))
+
+    app.include_router(health.router)
+    app.include_router(desk_auth.router)
+    app.include_router(widget_files.router)
+    app.include_router(desk_files.router)
+    if settings.demo:
+        from frontdesk.demo import site
+
+        app.include_router(site.router)
+    return app

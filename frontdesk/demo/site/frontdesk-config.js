@@ -1,0 +1,38 @@
+// The widget configuration, written the way a customer's site writes it.
+// It lives in its own file so the demo also runs under a strict Content-Security-Policy.
+window._genesys = {
+  widgets: {
+    main: {
+      theme: "light",
+      lang: "en",
+      preload: []
+    },
+    console: {
+      open: false
+    }
+  }
+};
+
+// Demo convenience: ?console=1 opens the developer Console. It then stays open on every page
+// (and sub-domain) of the shop until closed, because it registers itself for auto-loading.
+if (/[?&]console=1(&|$)/.test(window.location.search)) {
+  window._genesys.widgets.main.preload.push("console");
+  window._genesys.widgets.console.open = true;
+}
+
+// Lazy-loading mode: the small loader is on the page, plugins come from pluginsPath on demand.
+if (window.CXBus) {
+  window.CXBus.configure({ pluginsPath: "/widgets/plugins/" });
+  window.CXBus.loadPlugin("widgets-core");
+  window.CXBus.command("Hello.greet", { name: "Demo Shop visitor" }).done(function (result) {
+    var slot = document.getElementById("widget-status");
+    if (slot) {
+      slot.textContent = result.greeting + " (the Hello plugin arrived from pluginsPath)";
+    }
+  }).fail(function (reason) {
+    var slot = document.getElementById("widget-status");
+    if (slot) {
+      slot.textContent = "Widgets failed to load: " + reason;
+    }
+  });
+}

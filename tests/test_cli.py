@@ -1,0 +1,176 @@
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from frontdesk.cli import main
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in list(os.environ):
+        if name.startswith("FRONTDESK_"):
+            monkeypatch.delenv(name)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_check_passes_on_a_good_configuration(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["check", "--data-dir", str(tmp_path), "--port", str(_free_port())])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "configuration ok" in out
+    assert "will be generated" in out
+
+
+def test_check_rejects_a_bad_database_url(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(
+        ["check", "--data-dir", str(tmp_path), "--database-url", "mysql://root@localhost/x"]
+    )
+    assert code == 2
+    assert "database_url" in capsys.readouterr().err
+
+
+def test_check_names_an_unreachable_database(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"postgresql://nobody@127.0.0.1:{_free_port()}/frontdesk"
+    code = main(
+        ["check", "--data-dir", str(tmp_path), "--database-url", url, "--port", str(_free_port())]
+    )
+    out = capsys.readouterr().out
+    assert code == 1
+    assert any(line.startswith("FAIL  database") for line in out.splitlines()), out
+
+
+def test_check_names_an_unreachable_redis(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    redis_url = f"redis://127.0.0.1:{_free_port()}/0"
+    code = main(
+        [
+            "check",
+            "--data-dir",
+            str(tmp_path),
+            "--redis-url",
+            redis_url,
+            "--port",
+            str(_free_port()),
+        ]
+    )
+    out = capsys.readouterr().out
+    assert code == 1
+    assert any(line.startswith("FAIL  broker") for line in out.splitlines()), out
+
+
+def test_check_names_a_port_in_use(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        code = main(["check", "--data-dir", str(tmp_path), "--port", str(port)])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "already in use" in out
+
+
+def test_check_names_an_unreadable_secret_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "secret_key").write_text("")
+    (tmp_path / "secret_key").chmod(0o600)
+    code = main(["check", "--data-dir", str(tmp_path), "--port", str(_free_port())])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert any(line.startswith("FAIL  secret key") for line in out.splitlines()), out
+
+
+def test_check_rejects_a_short_secret_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FRONTDESK_SECRET_KEY", "too-short")
+    code = main(["check", "--data-dir", str(tmp_path), "--port", str(_free_port())])
+    assert code == 1
+    assert "FAIL  secret key" in capsys.readouterr().out
+
+
+def test_agents_create_list_disable(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    base = ["--data-dir", str(tmp_path)]
+    assert (
+        main(
+            [
+                "agents",
+                "create",
+                *base,
+                "--email",
+                "Ana@Example.com",
+                "--name",
+                "Ana",
+                "--role",
+                "supervisor",
+                "--password",
+                "-",
+            ]
+        )
+        == 0
+    )
+    created = capsys.readouterr().out
+    assert "created supervisor ana@example.com" in created
+    assert "password: " in created
+    assert main(["agents", "list", *base]) == 0
+    listing = capsys.readouterr().out
+    assert "ana@example.com" in listing
+    assert "active" in listing
+    assert main(["agents", "disable", *base, "ana@example.com"]) == 0
+    capsys.readouterr()
+    assert main(["agents", "list", *base]) == 0
+    assert "disabled" in capsys.readouterr().out
+
+
+def test_agents_create_refuses_a_duplicate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = ["--data-dir", str(tmp_path)]
+    args = [
+        "agents",
+        "create",
+        *base,
+        "--email",
+        "bo@example.com",
+        "--name",
+        "Bo",
+        "--password",
+        "-",
+    ]
+    assert main(args) == 0
+    assert main(args) == 1
+    assert "error:" in capsys.readouterr().err
+
+
+def test_migrate_reports_the_revision(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["migrate", "--data-dir", str(tmp_path)]) == 0
+    assert "database at revision" in capsys.readouterr().out
+
+
+def test_console_script_runs(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "frontdesk", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0
+    assert result.stdout.startswith("frontdesk ")
