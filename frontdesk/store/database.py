@@ -84,8 +84,9 @@ def _configure_sqlite(dbapi_connection: Any, connection_record: Any) -> None:
     # instead of failing at once; SQLite leaves foreign keys off unless asked, per connection.
     cursor = dbapi_connection.cursor()
     try:
-        cursor.execute("PRAGMA journal_mode=WAL")
+        # The timeout first: switching a new file to WAL needs a lock another starter may hold.
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
     finally:
         cursor.close()
