@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import dataclasses
 import logging
@@ -10,6 +11,7 @@ from collections.abc import AsyncIterator
 from fastapi import FastAPI
 
 from frontdesk import __version__
+from frontdesk.actions.routing import sweep_idle_conversations
 from frontdesk.broker import Broker, open_broker
 from frontdesk.http_errors import BodySizeLimit, install_error_handlers
 from frontdesk.origins import AllowedOrigins, OriginCORS
@@ -18,7 +20,16 @@ from frontdesk.security.secret_key import load_secret_key
 from frontdesk.settings import Settings
 from frontdesk.store.database import Database
 from frontdesk.store.migrate import upgrade
-from frontdesk.transports import desk_auth, desk_files, health, widget_files
+from frontdesk.transports import (
+    agent_api,
+    agent_events,
+    desk_auth,
+    desk_files,
+    health,
+    v2_event_stream,
+    v2_sockets,
+    widget_files,
+)
 
 log = logging.getLogger("frontdesk")
 
@@ -50,9 +61,16 @@ def create_app(settings: Settings) -> FastAPI:
             keyring=Keyring(load_secret_key(settings)),
             origins=AllowedOrigins(settings.allowed_origins),
         )
+        services = app.state.services
+        sweeper = asyncio.create_task(
+            sweep_idle_conversations(services.database, services.broker, settings)
+        )
         try:
             yield
         finally:
+            sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sweeper
             await broker.close()
             await database.close()
 
@@ -70,6 +88,10 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(desk_auth.router)
     app.include_router(widget_files.router)
     app.include_router(desk_files.router)
+    app.include_router(v2_sockets.router)
+    app.include_router(v2_event_stream.router)
+    app.include_router(agent_api.router)
+    app.include_router(agent_events.router)
     if settings.demo:
         from frontdesk.demo import site
 

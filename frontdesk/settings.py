@@ -32,6 +32,7 @@ class Settings:
     max_body_bytes: int = 1_048_576
     login_attempts: int = 5
     login_window_seconds: int = 300
+    chat_inactivity_seconds: int = 1800
     log_level: str = "info"
     demo: bool = False
     fresh_demo_database: bool = False
@@ -43,6 +44,8 @@ class Settings:
             raise ConfigError("max_body_bytes", "must be at least 1024")
         if self.login_attempts < 1 or self.login_window_seconds < 1:
             raise ConfigError("login_attempts", "attempts and window must be positive")
+        if self.chat_inactivity_seconds < 10:
+            raise ConfigError("chat_inactivity_seconds", "must be at least 10")
         if self.log_level not in {"critical", "error", "warning", "info", "debug"}:
             raise ConfigError("log_level", f"unknown level {self.log_level!r}")
         if not self.database_url:

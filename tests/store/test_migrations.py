@@ -16,7 +16,15 @@ from frontdesk.store.database import Database
 from frontdesk.store.migrate import current_revision, downgrade, head_revision, upgrade
 from frontdesk.store.models import Base
 
-TABLES = {"agents", "agent_sessions", "login_failures"}
+TABLES = {
+    "agents",
+    "agent_sessions",
+    "login_failures",
+    "conversations",
+    "members",
+    "messages",
+    "agent_presence",
+}
 
 
 def _settings(database_url: str, tmp_path: Path) -> Settings:
@@ -44,7 +52,7 @@ def _schema_diff(connection: Connection) -> list[Any]:
 async def test_upgrade_from_empty_reaches_head(database: Database) -> None:
     assert await current_revision(database) is None
     await upgrade(database)
-    assert await current_revision(database) == head_revision() == "0001"
+    assert await current_revision(database) == head_revision() == "0002"
     assert await _tables(database) == TABLES
 
 

@@ -1,0 +1,119 @@
+"""The desk's event stream: queue changes and the events of the agent's conversations.
+
+Frames are the broker events themselves (``docs/api/agents.md``). The socket authenticates with
+the desk cookie, only from the desk's own origin, or with an API token in the first frame,
+``{"type": "auth", "token": "<token>"}``; a token never travels in the URL.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from frontdesk.actions.agents import AgentInfo, agent_for_token
+from frontdesk.actions.chat_views import DESK_CHANNEL, agent_channel
+from frontdesk.errors import FrontdeskError, Unauthorized
+from frontdesk.transports.auth import DESK_COOKIE
+from frontdesk.transports.event_stream import (
+    AUTH_TIMEOUT_SECONDS,
+    CLOSE_BAD_FRAME,
+    CLOSE_POLICY,
+    CLOSE_UNAUTHORIZED,
+    Outbox,
+    close_quietly,
+    heartbeat,
+    receive_frame,
+    refuse,
+    run_until_first_ends,
+)
+
+if TYPE_CHECKING:
+    from frontdesk.app import Services
+
+router = APIRouter()
+
+HEARTBEAT = {"type": "heartbeat"}
+_DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
+_HTTP_SCHEME = {"ws": "http", "wss": "https"}
+
+
+def _origin_key(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url.strip().lower())
+    try:
+        port = parts.port
+    except ValueError:
+        return ("", "", None)
+    scheme = _HTTP_SCHEME.get(parts.scheme, parts.scheme)
+    return (scheme, parts.hostname or "", port or _DEFAULT_PORTS.get(parts.scheme))
+
+
+def _error_frame(envelope: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "error", **envelope}
+
+
+@router.websocket("/api/agent/events")
+async def agent_events(websocket: WebSocket) -> None:
+    """Queue changes and the agent's conversation events, with heartbeats."""
+    svc = cast("Services", websocket.app.state.services)
+    origin = websocket.headers.get("origin")
+    same_origin = origin is not None and _origin_key(origin) == _origin_key(str(websocket.base_url))
+    # Cross-site WebSocket hijacking: a browser on another site must not get this socket.
+    if origin is not None and not same_origin:
+        await websocket.close(code=CLOSE_POLICY)
+        return
+    await websocket.accept()
+    outbox = Outbox(websocket)
+    cookie = websocket.cookies.get(DESK_COOKIE)
+    try:
+        if cookie and same_origin:
+            token, kind = cookie, "cookie"
+        else:
+            frame = await receive_frame(websocket, AUTH_TIMEOUT_SECONDS)
+            presented = frame.get("token")
+            if frame.get("type") != "auth" or not isinstance(presented, str):
+                raise Unauthorized('The first frame must be {"type": "auth", "token": "<token>"}.')
+            token, kind = presented, "api"
+        agent = await agent_for_token(svc.database, token, kind=kind)
+    except WebSocketDisconnect:
+        return
+    except FrontdeskError as error:
+        code = CLOSE_BAD_FRAME if error.status == 400 else CLOSE_UNAUTHORIZED
+        await refuse(outbox, error, code, _error_frame)
+        return
+    await _stream(svc, outbox, agent, token, kind)
+
+
+async def _stream(svc: Services, outbox: Outbox, agent: AgentInfo, token: str, kind: str) -> None:
+    async def forward() -> None:
+        missed = 0
+        async for item in subscription:
+            if subscription.dropped + subscription.interruptions != missed:
+                missed = subscription.dropped + subscription.interruptions
+                # Some events were lost in transit: the desk re-reads what it shows.
+                await outbox.send({"type": "resync"})
+            await outbox.send(item.event)
+
+    async def still_valid() -> None:
+        # A revoked session or disabled agent loses the socket within one heartbeat.
+        await agent_for_token(svc.database, token, kind=kind)
+
+    async def read() -> None:
+        while True:
+            try:
+                await receive_frame(outbox.websocket)
+            except WebSocketDisconnect:
+                return
+
+    channels = (DESK_CHANNEL, agent_channel(agent.id))
+    async with svc.broker.subscribe(*channels) as subscription:
+        await outbox.send({"type": "ready", "agent_id": agent.id})
+        failure = await run_until_first_ends(
+            forward(), read(), heartbeat(outbox, HEARTBEAT, still_valid)
+        )
+    if isinstance(failure, FrontdeskError):
+        code = CLOSE_UNAUTHORIZED if failure.status == 401 else CLOSE_BAD_FRAME
+        await refuse(outbox, failure, code, _error_frame)
+    await close_quietly(outbox.websocket)

@@ -1,0 +1,105 @@
+"""What the WebSocket event streams share: one sender at a time, the auth frame, heartbeats."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
+
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
+
+from frontdesk.errors import BadRequest, FrontdeskError
+
+# Module settings rather than server settings: clients' own timers are fixed around them.
+HEARTBEAT_SECONDS = 10.0
+AUTH_TIMEOUT_SECONDS = 10.0
+MAX_CLIENT_FRAME_CHARACTERS = 16_384
+
+CLOSE_POLICY = 1008
+CLOSE_BAD_FRAME = 4400
+CLOSE_UNAUTHORIZED = 4401
+CLOSE_NOT_FOUND = 4404
+
+
+class Outbox:
+    """Sends JSON frames on one WebSocket from several tasks, one frame at a time."""
+
+    def __init__(self, websocket: WebSocket) -> None:
+        self.websocket = websocket
+        self.lock = asyncio.Lock()
+
+    async def send(self, frame: dict[str, Any]) -> None:
+        """Send one frame; callers holding ``lock`` use ``send_locked``."""
+        async with self.lock:
+            await self.send_locked(frame)
+
+    async def send_locked(self, frame: dict[str, Any]) -> None:
+        """Send one frame while the caller holds ``lock``."""
+        await self.websocket.send_text(json.dumps(frame, separators=(",", ":")))
+
+
+async def receive_frame(websocket: WebSocket, wait: float | None = None) -> dict[str, Any]:
+    """The next client frame as a JSON object; ``BadRequest`` for anything else or too late."""
+    try:
+        async with asyncio.timeout(wait):
+            text = await websocket.receive_text()
+    except TimeoutError:
+        raise BadRequest("Send the authentication frame first.") from None
+    except KeyError:
+        # Starlette raises KeyError for a binary frame where text was expected.
+        raise BadRequest("Frames must be JSON text.") from None
+    if len(text) > MAX_CLIENT_FRAME_CHARACTERS:
+        raise BadRequest("The frame is too large.")
+    try:
+        frame = json.loads(text)
+    except ValueError:
+        raise BadRequest("Frames must be JSON objects.") from None
+    if not isinstance(frame, dict):
+        raise BadRequest("Frames must be JSON objects.")
+    return frame
+
+
+async def refuse(
+    outbox: Outbox, error: FrontdeskError, code: int, wrap: Callable[[dict[str, Any]], Any]
+) -> None:
+    """Send the error envelope (in the stream's frame shape) and close with ``code``."""
+    with contextlib.suppress(WebSocketDisconnect, RuntimeError, OSError):
+        await outbox.send(wrap(error.envelope()))
+        await outbox.websocket.close(code=code)
+
+
+async def heartbeat(
+    outbox: Outbox,
+    frame: dict[str, Any],
+    check: Callable[[], Awaitable[None]] | None = None,
+) -> None:
+    """Send ``frame`` every ``HEARTBEAT_SECONDS``; ``check`` may raise to end the stream."""
+    while True:
+        await asyncio.sleep(HEARTBEAT_SECONDS)
+        if check is not None:
+            await check()
+        await outbox.send(frame)
+
+
+async def run_until_first_ends(*coroutines: Coroutine[Any, Any, None]) -> BaseException | None:
+    """Run the stream's tasks until one ends (client gone, error); cancel the rest."""
+    tasks = [asyncio.create_task(coroutine) for coroutine in coroutines]
+    try:
+        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    for task in done:
+        if not task.cancelled() and task.exception() is not None:
+            return task.exception()
+    return None
+
+
+async def close_quietly(websocket: WebSocket, code: int = 1000) -> None:
+    """Close unless the client already has."""
+    if websocket.application_state != WebSocketState.DISCONNECTED:
+        with contextlib.suppress(RuntimeError, OSError, WebSocketDisconnect):
+            await websocket.close(code=code)

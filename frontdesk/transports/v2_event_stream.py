@@ -1,0 +1,158 @@
+"""The ``purecloud-v2-sockets`` event stream: v2 frames for one conversation over a WebSocket.
+
+The URL carries no secret: the socket's first frame is
+``{"type": "auth", "token": "<jwt>", "after": <message id or index>}``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
+from fastapi import APIRouter
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from frontdesk.actions.chat_views import (
+    MAX_PAGE,
+    conversation_channel,
+    get_conversation,
+    list_messages,
+)
+from frontdesk.errors import FrontdeskError, InvalidInput, Unauthorized
+from frontdesk.transports.event_stream import (
+    AUTH_TIMEOUT_SECONDS,
+    CLOSE_BAD_FRAME,
+    CLOSE_NOT_FOUND,
+    CLOSE_POLICY,
+    CLOSE_UNAUTHORIZED,
+    Outbox,
+    close_quietly,
+    heartbeat,
+    receive_frame,
+    refuse,
+    run_until_first_ends,
+)
+from frontdesk.transports.v2_frames import (
+    HEARTBEAT,
+    frame_for,
+    message_entity,
+    message_frame,
+    metadata_frame,
+)
+from frontdesk.transports.v2_sockets import BASE, Guest, message_index, verify_guest
+
+if TYPE_CHECKING:
+    from frontdesk.app import Services
+
+router = APIRouter()
+
+
+@router.websocket(f"{BASE}/{{conversation_id}}/events")
+async def event_stream(websocket: WebSocket, conversation_id: str) -> None:
+    """The visitor's event stream: auth frame first, then v2 frames and heartbeats."""
+    svc = cast("Services", websocket.app.state.services)
+    if not svc.origins.allows(websocket.headers.get("origin")):
+        # Closing before accepting answers the handshake with HTTP 403.
+        await websocket.close(code=CLOSE_POLICY)
+        return
+    await websocket.accept()
+    outbox = Outbox(websocket)
+    try:
+        frame = await receive_frame(websocket, AUTH_TIMEOUT_SECONDS)
+        if frame.get("type") != "auth":
+            raise Unauthorized('The first frame must be {"type": "auth", "token": "<jwt>"}.')
+        caller = verify_guest(svc, frame.get("token"), conversation_id)
+        after = _after(frame, conversation_id)
+        await get_conversation(svc.database, conversation_id)
+    except WebSocketDisconnect:
+        return
+    except FrontdeskError as error:
+        code = CLOSE_NOT_FOUND if error.status == 404 else CLOSE_UNAUTHORIZED
+        if error.status == 400:
+            code = CLOSE_BAD_FRAME
+        await refuse(outbox, error, code, lambda body: metadata_frame("error", body))
+        return
+    await _stream(svc, outbox, caller, after)
+
+
+class _Cursor:
+    """The newest message index sent on one stream; live events at or below it are skipped."""
+
+    def __init__(self) -> None:
+        self.sent = 0
+
+
+async def _stream(svc: Services, outbox: Outbox, caller: Guest, after: int | None) -> None:
+    cursor = _Cursor()
+    cid = caller.conversation_id
+
+    async def replay(since: int) -> None:
+        async with outbox.lock:
+            while True:
+                page = await list_messages(svc.database, cid, after=since, limit=MAX_PAGE)
+                for message in page:
+                    entity = message_entity(message)
+                    if entity is not None:
+                        await outbox.send_locked(message_frame(entity))
+                    since = message.index
+                    cursor.sent = max(cursor.sent, message.index)
+                if len(page) < MAX_PAGE:
+                    return
+
+    async def forward() -> None:
+        missed = 0
+        async for item in subscription:
+            event = item.event
+            lost = subscription.dropped + subscription.interruptions != missed
+            gap = event.get("type") == "message" and event["index"] > cursor.sent + 1
+            if lost or gap:
+                # The broker lost events; the store has them (a later index is only taken
+                # once every earlier message has committed).
+                missed = subscription.dropped + subscription.interruptions
+                await replay(cursor.sent)
+            async with outbox.lock:
+                if event.get("type") == "message":
+                    if event["index"] <= cursor.sent:
+                        continue
+                    cursor.sent = event["index"]
+                frame = frame_for(event, caller.member_id)
+                if frame is not None:
+                    await outbox.send_locked(frame)
+
+    async def read() -> None:
+        while True:
+            try:
+                frame = await receive_frame(outbox.websocket)
+            except WebSocketDisconnect:
+                return
+            if frame.get("type") == "catchup":
+                await replay(_after(frame, cid) or 0)
+
+    async with svc.broker.subscribe(conversation_channel(cid)) as subscription:
+        conversation = await get_conversation(svc.database, cid)
+        await outbox.send(
+            metadata_frame(
+                "ready",
+                {
+                    "conversationId": cid,
+                    "memberId": caller.member_id,
+                    "lastIndex": conversation.last_index,
+                },
+            )
+        )
+        # Subscribed before reading the store, so nothing falls between the two.
+        cursor.sent = conversation.last_index if after is None else after
+        if after is not None:
+            await replay(after)
+        failure = await run_until_first_ends(forward(), read(), heartbeat(outbox, HEARTBEAT))
+    if isinstance(failure, FrontdeskError):
+        await refuse(outbox, failure, CLOSE_BAD_FRAME, lambda body: metadata_frame("error", body))
+    await close_quietly(outbox.websocket)
+
+
+def _after(frame: dict[str, Any], conversation_id: str) -> int | None:
+    value = frame.get("after")
+    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+        return value if value is None or value >= 0 else 0
+    if isinstance(value, str):
+        return message_index(value, conversation_id, "after")
+    raise InvalidInput("after must be a message id or index.")
