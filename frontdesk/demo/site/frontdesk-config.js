@@ -9,6 +9,18 @@ window._genesys = {
     },
     console: {
       open: false
+    },
+    // WebChat over the purecloud-v2-sockets transport, served by this same Frontdesk server.
+    webchat: {
+      transport: {
+        type: "purecloud-v2-sockets",
+        dataURL: window.location.origin,
+        deploymentKey: "demo-shop",
+        orgGuid: "demo"
+      },
+      chatButton: { enabled: true, openDelay: 500 },
+      charCountEnabled: true,
+      maxMessageLength: 500
     }
   }
 };
@@ -24,6 +36,9 @@ if (/[?&]console=1(&|$)/.test(window.location.search)) {
 if (window.CXBus) {
   window.CXBus.configure({ pluginsPath: "/widgets/plugins/" });
   window.CXBus.loadPlugin("widgets-core");
+  // WebChat shows its chat button; it loads WebChatService itself. During a chat both are in
+  // the app.autoLoadList cookie, so the chat comes back on every page without this line.
+  window.CXBus.loadPlugin("webchat");
   window.CXBus.command("Hello.greet", { name: "Demo Shop visitor" }).done(function (result) {
     var slot = document.getElementById("widget-status");
     if (slot) {

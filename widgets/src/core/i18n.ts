@@ -13,11 +13,76 @@ export function isRightToLeft(lang: string): boolean {
   return RTL.includes(lang.split('-')[0]!.toLowerCase());
 }
 
-/** The packs that ship with the core: the App's few strings in three languages. */
+/**
+ * The packs that ship with the core: the App's few strings and WebChat's, in three languages.
+ * `<%Agent%>` and `<%Count%>` are filled in by WebChat, as in Genesys language packs.
+ */
 export const BUILT_IN: Pack = {
-  en: { app: { close: 'Close', minimize: 'Minimize', language: 'English' } },
-  de: { app: { close: 'Schließen', minimize: 'Minimieren', language: 'Deutsch' } },
-  ar: { app: { close: 'إغلاق', minimize: 'تصغير', language: 'العربية' } },
+  en: {
+    app: { close: 'Close', minimize: 'Minimize', language: 'English' },
+    webchat: {
+      ChatTitle: 'Chat', ChatButton: 'Chat with us', ChatFormIntro: 'Tell us who you are to start a chat.',
+      ChatFormFirstName: 'First name', ChatFormLastName: 'Last name', ChatFormEmail: 'Email',
+      ChatFormSubject: 'Subject', ChatFormSubmit: 'Start chat', ChatFormRequired: 'Please fill in this field.',
+      ChatFormInvalid: 'Please check this field.', ChatStartFailed: 'The chat could not be started. Please try again.',
+      Connecting: 'Connecting…', ChatStarted: 'Chat started', ChatEnded: 'The chat has ended.',
+      AgentConnected: '<%Agent%> joined the chat', AgentDisconnected: '<%Agent%> left the chat',
+      AgentTyping: '<%Agent%> is typing…', AgentNameDefault: 'Agent', You: 'You',
+      TextInputLabel: 'Message', TextInputPlaceholder: 'Type a message', Send: 'Send',
+      CharsRemaining: '<%Count%> characters left', Minimize: 'Minimize', Maximize: 'Open chat',
+      Close: 'Close', EndChat: 'End chat', ChatEndQuestion: 'Do you want to end this chat?',
+      ConfirmCloseWindow: 'Close the form? What you typed will be lost.', Yes: 'Yes', No: 'No',
+      InviteTitle: 'Need help?', InviteBody: 'Chat with one of our team.', InviteAccept: 'Start chat',
+      InviteReject: 'No thanks', RestoreTimeoutTitle: 'Chat ended',
+      RestoreTimeoutBody: 'Your previous chat has ended. Start a new one?',
+      UnreadMessagesTitle: 'unread messages', Disconnected: 'Connection lost. Reconnecting…',
+      Transcript: 'Chat messages',
+    },
+  },
+  de: {
+    app: { close: 'Schließen', minimize: 'Minimieren', language: 'Deutsch' },
+    webchat: {
+      ChatTitle: 'Chat', ChatButton: 'Chatten Sie mit uns',
+      ChatFormIntro: 'Sagen Sie uns, wer Sie sind, um einen Chat zu beginnen.',
+      ChatFormFirstName: 'Vorname', ChatFormLastName: 'Nachname', ChatFormEmail: 'E-Mail',
+      ChatFormSubject: 'Betreff', ChatFormSubmit: 'Chat starten', ChatFormRequired: 'Bitte füllen Sie dieses Feld aus.',
+      ChatFormInvalid: 'Bitte prüfen Sie dieses Feld.',
+      ChatStartFailed: 'Der Chat konnte nicht gestartet werden. Bitte versuchen Sie es erneut.',
+      Connecting: 'Verbindung wird hergestellt…', ChatStarted: 'Chat gestartet', ChatEnded: 'Der Chat wurde beendet.',
+      AgentConnected: '<%Agent%> ist dem Chat beigetreten', AgentDisconnected: '<%Agent%> hat den Chat verlassen',
+      AgentTyping: '<%Agent%> schreibt…', AgentNameDefault: 'Mitarbeiter', You: 'Sie',
+      TextInputLabel: 'Nachricht', TextInputPlaceholder: 'Nachricht eingeben', Send: 'Senden',
+      CharsRemaining: 'Noch <%Count%> Zeichen', Minimize: 'Minimieren', Maximize: 'Chat öffnen',
+      Close: 'Schließen', EndChat: 'Chat beenden', ChatEndQuestion: 'Möchten Sie diesen Chat beenden?',
+      ConfirmCloseWindow: 'Formular schließen? Ihre Eingaben gehen verloren.', Yes: 'Ja', No: 'Nein',
+      InviteTitle: 'Brauchen Sie Hilfe?', InviteBody: 'Chatten Sie mit unserem Team.', InviteAccept: 'Chat starten',
+      InviteReject: 'Nein danke', RestoreTimeoutTitle: 'Chat beendet',
+      RestoreTimeoutBody: 'Ihr letzter Chat wurde beendet. Einen neuen beginnen?',
+      UnreadMessagesTitle: 'ungelesene Nachrichten', Disconnected: 'Verbindung verloren. Neuer Versuch…',
+      Transcript: 'Chatnachrichten',
+    },
+  },
+  ar: {
+    app: { close: 'إغلاق', minimize: 'تصغير', language: 'العربية' },
+    webchat: {
+      ChatTitle: 'دردشة', ChatButton: 'تحدث معنا', ChatFormIntro: 'أخبرنا من أنت لبدء الدردشة.',
+      ChatFormFirstName: 'الاسم الأول', ChatFormLastName: 'اسم العائلة', ChatFormEmail: 'البريد الإلكتروني',
+      ChatFormSubject: 'الموضوع', ChatFormSubmit: 'ابدأ الدردشة', ChatFormRequired: 'يرجى ملء هذا الحقل.',
+      ChatFormInvalid: 'يرجى التحقق من هذا الحقل.', ChatStartFailed: 'تعذر بدء الدردشة. يرجى المحاولة مرة أخرى.',
+      Connecting: 'جارٍ الاتصال…', ChatStarted: 'بدأت الدردشة', ChatEnded: 'انتهت الدردشة.',
+      AgentConnected: 'انضم <%Agent%> إلى الدردشة', AgentDisconnected: 'غادر <%Agent%> الدردشة',
+      AgentTyping: '<%Agent%> يكتب…', AgentNameDefault: 'الموظف', You: 'أنت',
+      TextInputLabel: 'الرسالة', TextInputPlaceholder: 'اكتب رسالة', Send: 'إرسال',
+      CharsRemaining: 'متبقٍ <%Count%> حرفًا', Minimize: 'تصغير', Maximize: 'فتح الدردشة',
+      Close: 'إغلاق', EndChat: 'إنهاء الدردشة', ChatEndQuestion: 'هل تريد إنهاء هذه الدردشة؟',
+      ConfirmCloseWindow: 'إغلاق النموذج؟ سيضيع ما كتبته.', Yes: 'نعم', No: 'لا',
+      InviteTitle: 'هل تحتاج إلى مساعدة؟', InviteBody: 'تحدث مع أحد أعضاء فريقنا.', InviteAccept: 'ابدأ الدردشة',
+      InviteReject: 'لا، شكرًا', RestoreTimeoutTitle: 'انتهت الدردشة',
+      RestoreTimeoutBody: 'انتهت دردشتك السابقة. هل تريد بدء دردشة جديدة؟',
+      UnreadMessagesTitle: 'رسائل غير مقروءة', Disconnected: 'انقطع الاتصال. جارٍ إعادة المحاولة…',
+      Transcript: 'رسائل الدردشة',
+    },
+  },
 };
 
 export interface I18n {
