@@ -6,11 +6,13 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
+import re
 from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
 
 from frontdesk import __version__
+from frontdesk.actions.rate_limits import RateLimits, open_rate_limits
 from frontdesk.actions.routing import sweep_idle_conversations
 from frontdesk.broker import Broker, open_broker
 from frontdesk.http_errors import BodySizeLimit, install_error_handlers
@@ -33,6 +35,9 @@ from frontdesk.transports import (
 
 log = logging.getLogger("frontdesk")
 
+UPLOAD_PATHS = re.compile(r"/api/agent/conversations/[^/]+/files")
+MULTIPART_OVERHEAD_BYTES = 64 * 1024
+
 
 @dataclasses.dataclass
 class Services:
@@ -43,6 +48,7 @@ class Services:
     broker: Broker
     keyring: Keyring
     origins: AllowedOrigins
+    rate_limits: RateLimits
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -60,6 +66,7 @@ def create_app(settings: Settings) -> FastAPI:
             broker=broker,
             keyring=Keyring(load_secret_key(settings)),
             origins=AllowedOrigins(settings.allowed_origins),
+            rate_limits=open_rate_limits(settings),
         )
         services = app.state.services
         sweeper = asyncio.create_task(
@@ -71,6 +78,7 @@ def create_app(settings: Settings) -> FastAPI:
             sweeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await sweeper
+            await services.rate_limits.close()
             await broker.close()
             await database.close()
 
@@ -81,7 +89,12 @@ def create_app(settings: Settings) -> FastAPI:
         lifespan=lifespan,
     )
     install_error_handlers(app)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimit,
+        max_bytes=settings.max_body_bytes,
+        # Uploads may be as large as a file may be, plus the multipart framing.
+        larger=((UPLOAD_PATHS, settings.upload_max_bytes + MULTIPART_OVERHEAD_BYTES),),
+    )
     app.add_middleware(OriginCORS, origins=AllowedOrigins(settings.allowed_origins))
 
     app.include_router(health.router)

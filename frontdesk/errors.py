@@ -85,6 +85,11 @@ class PayloadTooLarge(FrontdeskError):
     status = 413
 
 
+class UnsupportedMediaType(FrontdeskError):
+    code = "unsupported_media_type"
+    status = 415
+
+
 class RateLimited(FrontdeskError):
     code = "rate_limited"
     status = 429

@@ -52,7 +52,7 @@ class OriginCORS(CORSMiddleware):
             allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
             allow_headers=["*"],
             allow_credentials=False,
-            expose_headers=["gkc_sessionId"],
+            expose_headers=["gkc_sessionId", "Retry-After", "Content-Disposition"],
             max_age=600,
         )
         self.origins = origins

@@ -15,6 +15,13 @@ from frontdesk.errors import ConfigError
 
 ENV_PREFIX = "FRONTDESK_"
 DEFAULT_DATA_DIR = "./frontdesk-data"
+# The file types the server can verify by content (``actions.files``); others are never accepted.
+SUPPORTED_UPLOAD_TYPES = frozenset(
+    {"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"}
+)
+DEFAULT_UPLOAD_TYPES = ("image/png", "image/jpeg", "image/gif", "application/pdf", "text/plain")
+# Files live in the database, so any process can serve them: keep them modest.
+MAX_UPLOAD_BYTES = 100 * 1024 * 1024
 
 
 @dataclasses.dataclass(frozen=True)
@@ -33,6 +40,14 @@ class Settings:
     login_attempts: int = 5
     login_window_seconds: int = 300
     chat_inactivity_seconds: int = 1800
+    upload_max_bytes: int = 10 * 1024 * 1024
+    upload_types: tuple[str, ...] = DEFAULT_UPLOAD_TYPES
+    conversation_starts_per_ip: int = 10
+    conversation_starts_window_seconds: int = 60
+    messages_per_member: int = 30
+    messages_window_seconds: int = 10
+    socket_connects_per_ip: int = 60
+    socket_connects_window_seconds: int = 60
     log_level: str = "info"
     demo: bool = False
     fresh_demo_database: bool = False
@@ -46,6 +61,19 @@ class Settings:
             raise ConfigError("login_attempts", "attempts and window must be positive")
         if self.chat_inactivity_seconds < 10:
             raise ConfigError("chat_inactivity_seconds", "must be at least 10")
+        if not 0 < self.upload_max_bytes <= MAX_UPLOAD_BYTES:
+            raise ConfigError("upload_max_bytes", f"must be between 1 and {MAX_UPLOAD_BYTES}")
+        unknown = sorted(set(self.upload_types) - SUPPORTED_UPLOAD_TYPES)
+        if unknown:
+            raise ConfigError(
+                "upload_types",
+                f"cannot verify {', '.join(unknown)}; choose from "
+                + ", ".join(sorted(SUPPORTED_UPLOAD_TYPES)),
+            )
+        for name in ("conversation_starts", "messages", "socket_connects"):
+            count_field = "messages_per_member" if name == "messages" else f"{name}_per_ip"
+            if getattr(self, count_field) < 1 or getattr(self, f"{name}_window_seconds") < 1:
+                raise ConfigError(count_field, "the limit and its window must be positive")
         if self.log_level not in {"critical", "error", "warning", "info", "debug"}:
             raise ConfigError("log_level", f"unknown level {self.log_level!r}")
         if not self.database_url:
@@ -86,8 +114,9 @@ class Settings:
         values.update({k: v for k, v in overrides.items() if v is not None})
         if "data_dir" in values:
             values["data_dir"] = Path(values["data_dir"])
-        if isinstance(values.get("allowed_origins"), str):
-            values["allowed_origins"] = _split_origins(values["allowed_origins"])
+        for name in ("allowed_origins", "upload_types"):
+            if isinstance(values.get(name), str):
+                values[name] = _split_list(values[name])
         return cls(**values)
 
 
@@ -106,11 +135,11 @@ def _parse(name: str, raw: str, kind: Any) -> Any:
             return False
         raise ConfigError(name, f"must be true or false, got {raw!r}")
     if kind_name.startswith("tuple"):
-        return _split_origins(raw)
+        return _split_list(raw.lower() if name == "upload_types" else raw)
     return raw
 
 
-def _split_origins(raw: str) -> tuple[str, ...]:
+def _split_list(raw: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in raw.replace(" ", ",").split(",") if part.strip())
 
 

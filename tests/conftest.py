@@ -53,6 +53,14 @@ def asyncpg_dsn(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
+@pytest.fixture(autouse=True)
+def separate_rate_limit_counters(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test counts rate limits afresh in Redis too, as it does in memory."""
+    from frontdesk.actions import rate_limits
+
+    monkeypatch.setattr(rate_limits, "KEY_PREFIX", f"frontdesk-test-{uuid.uuid4().hex}:rate:")
+
+
 @pytest.fixture(scope="session")
 def postgres_admin_url() -> str:
     problem = asyncio.run(_postgres_problem(POSTGRES_ADMIN_URL))

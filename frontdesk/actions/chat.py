@@ -138,7 +138,7 @@ async def send_message(
         # The index is taken first: on SQLite a transaction that writes first waits for the
         # lock instead of failing, and nothing may read the row before it is locked.
         index = await take_index(session, conversation_id)
-        member = await _connected_member(session, conversation_id, member_id)
+        member = await connected_member(session, conversation_id, member_id)
         message = await insert_message(session, conversation_id, index, "text", member, text)
         view = conversation_view(await load_conversation(session, conversation_id))
     await publish(broker, message_events(view, [message]))
@@ -173,7 +173,7 @@ async def update_user_data(
     checked_user_data(user_data)
     async with db.session() as session, session.begin():
         index = await take_index(session, conversation_id)
-        member = await _connected_member(session, conversation_id, member_id)
+        member = await connected_member(session, conversation_id, member_id)
         row = await load_conversation(session, conversation_id)
         row.user_data = checked_user_data({**row.user_data, **user_data})
         message = await insert_message(
@@ -193,7 +193,7 @@ async def set_typing(
         row = await load_conversation(session, conversation_id)
         if row.state == "ended":
             raise Conflict("The conversation has ended.", conversation_id=conversation_id)
-        member = member_view(await _connected_member(session, conversation_id, member_id))
+        member = member_view(await connected_member(session, conversation_id, member_id))
         view = conversation_view(row)
     event = {
         "type": "typing",
@@ -412,7 +412,8 @@ async def _member_of(session: AsyncSession, conversation_id: str, member_id: str
     return member
 
 
-async def _connected_member(session: AsyncSession, conversation_id: str, member_id: str) -> Member:
+async def connected_member(session: AsyncSession, conversation_id: str, member_id: str) -> Member:
+    """The member, provided they belong to the conversation and have not left it."""
     member = await _member_of(session, conversation_id, member_id)
     if member.state != "CONNECTED":
         raise Conflict("This member has left the conversation.", member_id=member_id)

@@ -12,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -32,6 +33,7 @@ MESSAGE_KINDS = (
     "notice",
     "custom-notice",
     "user-data-updated",
+    "file",
 )
 AGENT_STATUSES = ("available", "away")
 
@@ -194,7 +196,7 @@ class Message(Base):
     __table_args__ = (
         CheckConstraint(
             "kind IN ('text', 'member-join', 'member-leave', 'notice', 'custom-notice',"
-            " 'user-data-updated')",
+            " 'user-data-updated', 'file')",
             name="kind",
         ),
     )
@@ -209,6 +211,26 @@ class Message(Base):
     )
     text: Mapped[str] = mapped_column(Text)
     data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class File(Base):
+    """An uploaded file, kept in the database so that every server process can serve it."""
+
+    __tablename__ = "files"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
+    member_id: Mapped[str | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 

@@ -1,4 +1,4 @@
-"""The agent API: status, the queue, the agent's conversations, accept, reply, type, end.
+"""The agent API: status, the queue, the agent's conversations, accept, reply, share, type, end.
 
 Authentication is an API token (``Authorization: Bearer``) or the desk cookie; a cookie on a
 state-changing request must come from the desk's own origin (``transports.auth``).
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 
 from frontdesk.actions.chat import MAX_TEXT_LENGTH, send_message, set_typing
@@ -21,6 +21,7 @@ from frontdesk.actions.chat_views import (
     list_messages,
     not_found,
 )
+from frontdesk.actions.files import attach_file, get_file
 from frontdesk.actions.routing import (
     accept,
     finish_conversation,
@@ -31,7 +32,8 @@ from frontdesk.actions.routing import (
     queue_position,
     set_status,
 )
-from frontdesk.errors import Forbidden
+from frontdesk.errors import Forbidden, NotFound
+from frontdesk.transports.attachments import attachment_response
 from frontdesk.transports.auth import Caller, authenticated
 
 if TYPE_CHECKING:
@@ -98,7 +100,13 @@ class MessageOut(BaseModel):
     id: str = Field(description="`<conversation id>:<index>`")
     index: int
     kind: Literal[
-        "text", "member-join", "member-leave", "notice", "custom-notice", "user-data-updated"
+        "text",
+        "member-join",
+        "member-leave",
+        "notice",
+        "custom-notice",
+        "user-data-updated",
+        "file",
     ]
     text: str
     member: MemberRef | None
@@ -303,8 +311,52 @@ async def post_message(
     """Store your message; it reaches the visitor and the desk as a ``message`` event."""
     svc = _services(request)
     member_id = await _own_member(svc, caller, conversation_id)
+    await svc.rate_limits.check(svc.rate_limits.messages, member_id)
     message = await send_message(svc.database, svc.broker, conversation_id, member_id, body.text)
     return MessageReply(message=MessageOut.model_validate(message.as_json()))
+
+
+@router.post("/conversations/{conversation_id}/files", status_code=201, summary="Share a file")
+async def post_file(
+    conversation_id: str,
+    file: Annotated[UploadFile, File(description="The file (multipart/form-data field `file`).")],
+    caller: AnyAgent,
+    request: Request,
+) -> MessageReply:
+    """Store the file and post it as a ``file`` message (its type is checked by content)."""
+    svc = _services(request)
+    member_id = await _own_member(svc, caller, conversation_id)
+    await svc.rate_limits.check(svc.rate_limits.messages, member_id)
+    # One byte more than allowed is enough to know it is too large.
+    data = await file.read(svc.settings.upload_max_bytes + 1)
+    message = await attach_file(
+        svc.database,
+        svc.broker,
+        conversation_id,
+        member_id,
+        filename=file.filename or "",
+        content_type=file.content_type or "",
+        data=data,
+        settings=svc.settings,
+    )
+    return MessageReply(message=MessageOut.model_validate(message.as_json()))
+
+
+@router.get(
+    "/files/{file_id}",
+    summary="Download a shared file",
+    response_class=Response,
+    responses={200: {"content": {"application/octet-stream": {}}}},
+)
+async def get_shared_file(file_id: str, caller: AnyAgent, request: Request) -> Response:
+    """The file, always as an attachment, from a conversation you may see."""
+    svc = _services(request)
+    file = await get_file(svc.database, file_id)
+    try:
+        await _visible(svc, caller, file.conversation_id)
+    except NotFound:
+        raise NotFound("No such file.") from None
+    return attachment_response(file)
 
 
 @router.post(

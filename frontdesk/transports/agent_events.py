@@ -23,6 +23,7 @@ from frontdesk.transports.event_stream import (
     CLOSE_POLICY,
     CLOSE_UNAUTHORIZED,
     Outbox,
+    admit,
     close_quietly,
     heartbeat,
     receive_frame,
@@ -63,6 +64,8 @@ async def agent_events(websocket: WebSocket) -> None:
     # Cross-site WebSocket hijacking: a browser on another site must not get this socket.
     if origin is not None and not same_origin:
         await websocket.close(code=CLOSE_POLICY)
+        return
+    if not await admit(websocket, svc.rate_limits):
         return
     await websocket.accept()
     outbox = Outbox(websocket)

@@ -8,9 +8,11 @@ import json
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
+from starlette.responses import JSONResponse
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
-from frontdesk.errors import BadRequest, FrontdeskError
+from frontdesk.actions.rate_limits import RateLimits
+from frontdesk.errors import BadRequest, FrontdeskError, RateLimited
 
 # Module settings rather than server settings: clients' own timers are fixed around them.
 HEARTBEAT_SECONDS = 10.0
@@ -38,6 +40,25 @@ class Outbox:
     async def send_locked(self, frame: dict[str, Any]) -> None:
         """Send one frame while the caller holds ``lock``."""
         await self.websocket.send_text(json.dumps(frame, separators=(",", ":")))
+
+
+async def admit(websocket: WebSocket, limits: RateLimits) -> bool:
+    """Count a handshake against its address's limit; over it, answer HTTP 429 and say False."""
+    address = websocket.client.host if websocket.client else "unknown"
+    try:
+        await limits.check(limits.socket_connects, address)
+    except RateLimited as error:
+        if "websocket.http.response" in websocket.scope.get("extensions", {}):
+            retry_after = str(error.details["retry_after"])
+            await websocket.send_denial_response(
+                JSONResponse(
+                    error.envelope(), status_code=429, headers={"Retry-After": retry_after}
+                )
+            )
+        else:
+            await websocket.close(code=CLOSE_POLICY)
+        return False
+    return True
 
 
 async def receive_frame(websocket: WebSocket, wait: float | None = None) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from frontdesk.transports.event_stream import (
     CLOSE_POLICY,
     CLOSE_UNAUTHORIZED,
     Outbox,
+    admit,
     close_quietly,
     heartbeat,
     receive_frame,
@@ -32,13 +33,14 @@ from frontdesk.transports.event_stream import (
     run_until_first_ends,
 )
 from frontdesk.transports.v2_frames import (
+    BASE,
     HEARTBEAT,
     frame_for,
     message_entity,
     message_frame,
     metadata_frame,
 )
-from frontdesk.transports.v2_sockets import BASE, Guest, message_index, verify_guest
+from frontdesk.transports.v2_sockets import Guest, message_index, verify_guest
 
 if TYPE_CHECKING:
     from frontdesk.app import Services
@@ -53,6 +55,8 @@ async def event_stream(websocket: WebSocket, conversation_id: str) -> None:
     if not svc.origins.allows(websocket.headers.get("origin")):
         # Closing before accepting answers the handshake with HTTP 403.
         await websocket.close(code=CLOSE_POLICY)
+        return
+    if not await admit(websocket, svc.rate_limits):
         return
     await websocket.accept()
     outbox = Outbox(websocket)

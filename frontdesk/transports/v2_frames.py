@@ -6,6 +6,8 @@ from typing import Any
 
 from frontdesk.actions.chat_views import MemberView, MessageView
 
+BASE = "/api/v2/webchat/guest/conversations"
+
 # The stored kinds a visitor sees, as v2 ``bodyType``s; user-data updates stay on the desk.
 BODY_TYPES = {
     "text": "standard",
@@ -13,6 +15,7 @@ BODY_TYPES = {
     "member-leave": "member-leave",
     "notice": "notice",
     "custom-notice": "notice",
+    "file": "standard",
 }
 ROLES = {
     "CUSTOMER": "CUSTOMER",
@@ -35,7 +38,7 @@ def message_body(message: dict[str, Any], conversation_id: str) -> dict[str, Any
     if body_type is None:
         return None
     member = message["member"]
-    return {
+    body = {
         "id": message["id"],
         "index": message["index"],
         "conversation": {"id": conversation_id},
@@ -44,6 +47,18 @@ def message_body(message: dict[str, Any], conversation_id: str) -> dict[str, Any
         "bodyType": body_type,
         "timestamp": message["created_at"],
     }
+    if message["kind"] == "file":
+        # Clients that know nothing of files still show a sensible line of text.
+        file = message["data"]
+        body["body"] = f"Shared a file: {file['name']}"
+        body["attachment"] = {
+            "id": file["file_id"],
+            "name": file["name"],
+            "size": file["size"],
+            "type": file["type"],
+            "path": f"{BASE}/{conversation_id}/files/{file['file_id']}",
+        }
+    return body
 
 
 def member_body(member: dict[str, Any]) -> dict[str, Any]:

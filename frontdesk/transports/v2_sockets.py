@@ -21,6 +21,7 @@ from frontdesk.actions.chat_views import (
     list_messages,
     not_found,
 )
+from frontdesk.actions.files import get_file
 from frontdesk.actions.routing import finish_conversation, start_conversation
 from frontdesk.errors import (
     Forbidden,
@@ -28,7 +29,10 @@ from frontdesk.errors import (
     OriginNotAllowed,
     Unauthorized,
 )
+from frontdesk.transports.attachments import attachment_response
+from frontdesk.transports.auth import client_ip
 from frontdesk.transports.v2_frames import (
+    BASE,
     member_entity,
     message_entity,
 )
@@ -36,7 +40,6 @@ from frontdesk.transports.v2_frames import (
 if TYPE_CHECKING:
     from frontdesk.app import Services
 
-BASE = "/api/v2/webchat/guest/conversations"
 TRANSPORT = "purecloud-v2-sockets"
 AUDIENCE = "v2-guest"
 TOKEN_TTL_SECONDS = 12 * 60 * 60
@@ -175,6 +178,7 @@ async def create(body: CreateBody, request: Request) -> CreateReply:
     origin = request.headers.get("origin")
     if not svc.origins.allows(origin):
         raise OriginNotAllowed("This site may not start chats here.", origin=origin)
+    await svc.rate_limits.check(svc.rate_limits.conversation_starts, client_ip(request))
     conversation, member = await start_conversation(
         svc.database,
         svc.broker,
@@ -199,6 +203,7 @@ async def post_message(
     """Store the visitor's message; it comes back on the stream with its index."""
     _own(caller, member_id)
     svc = _services(request)
+    await svc.rate_limits.check(svc.rate_limits.messages, member_id)
     message = await send_message(svc.database, svc.broker, conversation_id, member_id, body.body)
     return cast(dict[str, Any], message_entity(message))
 
@@ -255,6 +260,20 @@ async def get_messages(
     )
     entities = [e for e in (message_entity(m) for m in messages) if e is not None]
     return EntitiesReply(entities=entities, pageSize=maxResults)
+
+
+@router.get(
+    f"{BASE}/{{conversation_id}}/files/{{file_id}}",
+    summary="Download a shared file",
+    response_class=Response,
+    responses={200: {"content": {"application/octet-stream": {}}}},
+)
+async def get_shared_file(
+    conversation_id: str, file_id: str, caller: Caller, request: Request
+) -> Response:
+    """A file shared in the visitor's conversation, always as an attachment."""
+    file = await get_file(_services(request).database, file_id, conversation_id=conversation_id)
+    return attachment_response(file)
 
 
 @router.delete(

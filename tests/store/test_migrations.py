@@ -18,6 +18,7 @@ from frontdesk.store.models import Base
 
 TABLES = {
     "agents",
+    "files",
     "agent_sessions",
     "login_failures",
     "conversations",
@@ -52,7 +53,7 @@ def _schema_diff(connection: Connection) -> list[Any]:
 async def test_upgrade_from_empty_reaches_head(database: Database) -> None:
     assert await current_revision(database) is None
     await upgrade(database)
-    assert await current_revision(database) == head_revision() == "0002"
+    assert await current_revision(database) == head_revision() == "0003"
     assert await _tables(database) == TABLES
 
 
@@ -96,3 +97,36 @@ async def test_sqlite_foreign_keys_are_back_on_after_migrating(tmp_path: Path) -
             assert (await conn.exec_driver_sql("PRAGMA foreign_keys")).scalar() == 1
     finally:
         await database.close()
+
+
+async def test_file_messages_become_notices_when_going_back_to_0002(database: Database) -> None:
+    import datetime as dt
+
+    from sqlalchemy import text
+
+    now = dt.datetime(2026, 11, 24, 7, tzinfo=dt.UTC)
+    await upgrade(database)
+    async with database.engine.begin() as conn:
+        await conn.execute(
+            text(
+                "INSERT INTO conversations VALUES ('c1', 'queued', 'o', 't', 1, NULL, '', '', '',"
+                " '', '{}', '', '', '', '', '', :now, NULL, :now, NULL, NULL)"
+            ),
+            {"now": now},
+        )
+        await conn.execute(
+            text("INSERT INTO messages VALUES ('c1', 1, 'file', NULL, 'a.png', NULL, :now)"),
+            {"now": now},
+        )
+    with pytest.raises(Exception, match=r"(?i)check"):
+        async with database.engine.begin() as conn:
+            await conn.execute(
+                text("INSERT INTO messages VALUES ('c1', 2, 'bogus', NULL, '', NULL, :now)"),
+                {"now": now},
+            )
+    await downgrade(database, "0002")
+    async with database.engine.connect() as conn:
+        kinds = (await conn.execute(text("SELECT kind FROM messages"))).scalars().all()
+    assert kinds == ["notice"]
+    await upgrade(database)
+    assert await _tables(database) == TABLES

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -12,9 +13,11 @@ from frontdesk.actions.agents import close_session
 from frontdesk.app import Services
 from frontdesk.settings import Settings
 from frontdesk.transports import event_stream
+from tests.conftest import _client_for
 from tests.transports.chat_helpers import (
     BASE,
     PASSWORD,
+    SITE_HEADERS,
     bearer,
     error_code,
     make_agent,
@@ -333,3 +336,183 @@ async def test_the_desk_stream_refuses_bad_tokens_and_drops_revoked_ones(
         await _until_closed(ws)
     assert closed.value.rcvd is not None
     assert closed.value.rcvd.code == 4401
+
+
+# --- files and limits -------------------------------------------------------------------------
+
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(64))
+ATTACHMENT_HEADERS = {
+    "x-content-type-options": "nosniff",
+    "content-security-policy": "sandbox; default-src 'none'",
+    "cache-control": "private, no-store",
+}
+
+
+async def _accepted_chat(
+    client: httpx.AsyncClient, services: Services, name: str = "ada"
+) -> tuple[dict[str, Any], dict[str, str]]:
+    chat = await start_chat(client)
+    _, token = await make_agent(services, name)
+    accepted = await client.post(
+        f"/api/agent/conversations/{chat['id']}/accept", headers=bearer(token)
+    )
+    assert accepted.status_code == 200, accepted.text
+    return chat, bearer(token)
+
+
+async def test_an_agent_shares_a_file_and_both_sides_download_it_as_an_attachment(
+    client: httpx.AsyncClient, services: Services
+) -> None:
+    chat, agent = await _accepted_chat(client, services)
+    cid = chat["id"]
+    uploaded = await client.post(
+        f"/api/agent/conversations/{cid}/files",
+        files={"file": ("../../Grüße\u202egnp.html", PNG, "text/html")},
+        headers=agent,
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    message = uploaded.json()["message"]
+    file_id = message["data"]["file_id"]
+    name = "Grüße gnp.html"
+    assert (message["index"], message["kind"], message["text"]) == (3, "file", name)
+    assert message["data"] == {
+        "file_id": file_id,
+        "name": name,
+        "size": len(PNG),
+        "type": "image/png",
+    }
+    transcript = (await client.get(f"/api/agent/conversations/{cid}?after=2", headers=agent)).json()
+    assert transcript["messages"] == [message]
+
+    expected_disposition = (
+        "attachment; filename=\"Gr__e gnp.html\"; filename*=UTF-8''Gr%C3%BC%C3%9Fe%20gnp.html"
+    )
+    for response in (
+        await client.get(f"/api/agent/files/{file_id}", headers=agent),
+        await client.get(f"{BASE}/{cid}/files/{file_id}", headers=visitor_headers(chat)),
+    ):
+        assert response.status_code == 200, response.text
+        assert response.content == PNG
+        assert response.headers["content-type"] == "image/png"
+        assert response.headers["content-disposition"] == expected_disposition
+        assert ATTACHMENT_HEADERS.items() <= response.headers.items()
+
+    history = await client.get(f"{BASE}/{cid}/messages", headers=visitor_headers(chat))
+    entity = history.json()["entities"][0]
+    assert entity["bodyType"] == "standard"
+    assert entity["body"] == f"Shared a file: {name}"
+    assert entity["attachment"] == {
+        "id": file_id,
+        "name": name,
+        "size": len(PNG),
+        "type": "image/png",
+        "path": f"{BASE}/{cid}/files/{file_id}",
+    }
+
+
+async def test_files_reach_only_those_who_may_see_the_conversation(
+    client: httpx.AsyncClient, services: Services
+) -> None:
+    chat, agent = await _accepted_chat(client, services)
+    cid = chat["id"]
+    uploaded = await client.post(
+        f"/api/agent/conversations/{cid}/files",
+        files={"file": ("notes.txt", b"hello", "text/plain")},
+        headers=agent,
+    )
+    file_id = uploaded.json()["message"]["data"]["file_id"]
+    other = await start_chat(client)
+    _, bob = await make_agent(services, "bob")
+    _, sue = await make_agent(services, "sue", role="supervisor")
+    refusals = [
+        (await client.get(f"/api/agent/files/{file_id}", headers=bearer(bob)), 404),
+        (await client.get("/api/agent/files/nope", headers=agent), 404),
+        (await client.get(f"/api/agent/files/{file_id}"), 401),
+        (await client.get(f"{BASE}/{cid}/files/{file_id}", headers=visitor_headers(other)), 404),
+        (
+            await client.get(
+                f"{BASE}/{other['id']}/files/{file_id}", headers=visitor_headers(other)
+            ),
+            404,
+        ),
+        (await client.get(f"{BASE}/{cid}/files/{file_id}", headers=SITE_HEADERS), 401),
+        (
+            await client.post(
+                f"/api/agent/conversations/{cid}/files",
+                files={"file": ("x.txt", b"x", "text/plain")},
+                headers=bearer(bob),
+            ),
+            404,
+        ),
+    ]
+    for response, status in refusals:
+        assert error_code(response, status) in ("not_found", "unauthorized")
+    supervised = await client.get(f"/api/agent/files/{file_id}", headers=bearer(sue))
+    assert supervised.headers["content-type"] == "text/plain; charset=utf-8"
+    assert supervised.content == b"hello"
+
+
+async def test_uploads_of_the_wrong_kind_or_size_are_refused(
+    client: httpx.AsyncClient, services: Services
+) -> None:
+    chat, agent = await _accepted_chat(client, services)
+    url = f"/api/agent/conversations/{chat['id']}/files"
+    limit = services.settings.upload_max_bytes
+    cases = [
+        (("setup.exe", b"MZ\x90\x00\x03" + bytes(64), "image/png"), 415, "unsupported_media_type"),
+        (("empty.txt", b"", "text/plain"), 422, "invalid_input"),
+        (("big.png", PNG + bytes(limit), "image/png"), 413, "payload_too_large"),
+        (("huge.png", PNG + bytes(limit + 128 * 1024), "image/png"), 413, "payload_too_large"),
+    ]
+    for upload, status, code in cases:
+        response = await client.post(url, files={"file": upload}, headers=agent)
+        assert error_code(response, status) == code, upload[0]
+    missing = await client.post(url, data={"other": "x"}, headers=agent)
+    assert error_code(missing, 422) == "invalid_input"
+    transcript = (await client.get(f"/api/agent/conversations/{chat['id']}", headers=agent)).json()
+    assert transcript["conversation"]["last_index"] == 2
+
+
+async def test_agent_messages_and_files_are_rate_limited_per_member(
+    settings: Settings,
+) -> None:
+    limited = settings.replace(messages_per_member=3, messages_window_seconds=1)
+    async for client in _client_for(limited):
+        services: Services = client.app.state.services  # type: ignore[attr-defined]
+        chat, agent = await _accepted_chat(client, services)
+        base = f"/api/agent/conversations/{chat['id']}"
+        for i in range(2):
+            sent = await client.post(f"{base}/messages", json={"text": f"m{i}"}, headers=agent)
+            assert sent.status_code == 201
+        shared = await client.post(
+            f"{base}/files", files={"file": ("a.txt", b"a", "text/plain")}, headers=agent
+        )
+        assert shared.status_code == 201
+        refused = await client.post(f"{base}/messages", json={"text": "one more"}, headers=agent)
+        assert error_code(refused, 429) == "rate_limited"
+        assert refused.json()["error"]["details"]["retry_after"] == 1
+        assert refused.headers["retry-after"] == "1"
+        # The visitor is another member, with a count of their own.
+        visitor_sent = await client.post(
+            f"{BASE}/{chat['id']}/members/{chat['member']['id']}/messages",
+            json={"body": "still fine"},
+            headers=visitor_headers(chat),
+        )
+        assert visitor_sent.status_code == 200
+        await asyncio.sleep(1.1)
+        again = await client.post(f"{base}/messages", json={"text": "later"}, headers=agent)
+        assert again.status_code == 201
+
+
+async def test_the_desk_stream_handshakes_are_rate_limited_per_address(settings: Settings) -> None:
+    limited = settings.replace(socket_connects_per_ip=2, socket_connects_window_seconds=30)
+    async with live_server(limited) as server:
+        sockets = [await connect(f"{server.ws}/api/agent/events") for _ in range(2)]
+        with pytest.raises(InvalidStatus) as refused:
+            await connect(f"{server.ws}/api/agent/events")
+        response = refused.value.response
+        assert response.status_code == 429
+        assert int(response.headers["Retry-After"]) in range(1, 31)
+        assert json.loads(response.body or b"")["error"]["code"] == "rate_limited"
+        for ws in sockets:
+            await ws.close()

@@ -21,7 +21,7 @@ from frontdesk.settings import Settings
 from frontdesk.store.models import Conversation
 from frontdesk.transports import event_stream
 from frontdesk.transports.v2_sockets import AUDIENCE
-from tests.conftest import TEST_ORIGINS, TEST_SECRET_KEY
+from tests.conftest import TEST_ORIGINS, TEST_SECRET_KEY, _client_for
 from tests.transports.chat_helpers import (
     BASE,
     CREATE_BODY,
@@ -497,3 +497,94 @@ async def test_messages_the_broker_lost_are_replayed_from_the_store(live: LiveSe
             (4, "arrives"),
         ]
         await ws.close()
+
+
+# --- files and limits -------------------------------------------------------------------------
+
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(64))
+
+
+async def test_a_shared_file_reaches_the_stream_with_its_attachment(live: LiveServer) -> None:
+    async with httpx.AsyncClient(base_url=live.http) as http:
+        chat = await start_chat(http)
+        cid = chat["id"]
+        _, token = await make_agent(live.services, "ada")
+        await http.post(f"/api/agent/conversations/{cid}/accept", headers=bearer(token))
+        ws, _ = await _open(live, chat, after=1)
+        assert (await next_frame(ws))["eventBody"]["bodyType"] == "member-join"
+        uploaded = await http.post(
+            f"/api/agent/conversations/{cid}/files",
+            files={"file": ("<img src=x onerror=alert(1)>.png", PNG, "image/png")},
+            headers=bearer(token),
+        )
+        file_id = uploaded.json()["message"]["data"]["file_id"]
+        frame = await next_frame(ws)
+        assert frame["metadata"] == {"type": "message"}
+        body = frame["eventBody"]
+        assert (body["index"], body["bodyType"]) == (3, "standard")
+        assert body["body"] == "Shared a file: <img src=x onerror=alert(1)>.png"
+        assert body["attachment"] == {
+            "id": file_id,
+            "name": "<img src=x onerror=alert(1)>.png",
+            "size": len(PNG),
+            "type": "image/png",
+            "path": f"{BASE}/{cid}/files/{file_id}",
+        }
+        download = await http.get(body["attachment"]["path"], headers=visitor_headers(chat))
+        assert download.content == PNG
+        assert download.headers["content-disposition"].startswith("attachment;")
+        await ws.close()
+
+
+async def test_chat_starts_are_rate_limited_per_address(settings: Settings) -> None:
+    limited = settings.replace(conversation_starts_per_ip=2, conversation_starts_window_seconds=1)
+    async for client in _client_for(limited):
+        services: Services = client.app.state.services  # type: ignore[attr-defined]
+        for _ in range(2):
+            await start_chat(client)
+        refused = await client.post(BASE, json=CREATE_BODY, headers=SITE_HEADERS)
+        assert error_code(refused, 429) == "rate_limited"
+        assert refused.json()["error"]["details"] == {
+            "limit": "conversation-starts",
+            "retry_after": 1,
+        }
+        assert refused.headers["retry-after"] == "1"
+        assert refused.headers["access-control-allow-origin"] == SITE
+        assert await _count_conversations(services) == 2
+        await asyncio.sleep(1.1)
+        await start_chat(client)
+
+
+async def test_visitor_messages_are_rate_limited_per_member(settings: Settings) -> None:
+    limited = settings.replace(messages_per_member=2, messages_window_seconds=30)
+    async for client in _client_for(limited):
+        services: Services = client.app.state.services  # type: ignore[attr-defined]
+        chat, other = await start_chat(client), await start_chat(client)
+        for text in ("one", "two"):
+            await _send(client, chat, text)
+        refused = await client.post(
+            f"{BASE}/{chat['id']}/members/{chat['member']['id']}/messages",
+            json={"body": "three"},
+            headers=visitor_headers(chat),
+        )
+        assert error_code(refused, 429) == "rate_limited"
+        assert 1 <= int(refused.headers["retry-after"]) <= 30
+        await _send(client, other, "someone else")
+        stored = await list_messages(services.database, chat["id"])
+        assert [m.text for m in stored] == ["", "one", "two"]
+
+
+async def test_stream_handshakes_are_rate_limited_per_address(settings: Settings) -> None:
+    limited = settings.replace(socket_connects_per_ip=2, socket_connects_window_seconds=1)
+    async with live_server(limited) as server, httpx.AsyncClient(base_url=server.http) as http:
+        chat = await start_chat(http)
+        first, _ = await _open(server, chat)
+        second, _ = await _open(server, chat)
+        with pytest.raises(InvalidStatus) as refused:
+            await connect(f"{server.ws}{BASE}/{chat['id']}/events", origin=SITE)  # type: ignore[arg-type]
+        assert refused.value.response.status_code == 429
+        assert refused.value.response.headers["Retry-After"] == "1"
+        await asyncio.sleep(1.1)
+        third, _ = await _open(server, chat)
+        for ws in (first, second, third):
+            await ws.close()
