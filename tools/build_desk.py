@@ -5,6 +5,7 @@ Usage (from the repository root, after `npm ci`):  .venv/bin/python tools/build_
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -13,6 +14,20 @@ from build_widgets import ROOT, BuildError, check_csp, esbuild
 
 SRC = ROOT / "desk"
 OUT = ROOT / "frontdesk" / "static" / "desk"
+# What anyone types stays text (architecture decision 7): no API that parses markup.
+MARKUP_SINKS = re.compile(
+    r"\b(innerHTML|outerHTML|insertAdjacentHTML|dangerouslySetInnerHTML|document\.write|createContextualFragment)\b"
+)
+
+
+def check_text_only(folder: Path) -> None:
+    """Refuse desk sources that hand strings to the HTML parser."""
+    for source in sorted(folder.rglob("*.ts*")):
+        for number, line in enumerate(source.read_text(encoding="utf-8").splitlines(), 1):
+            found = MARKUP_SINKS.search(line)
+            if found:
+                where = f"{source.relative_to(ROOT)}:{number}"
+                raise BuildError(f"{where} uses {found.group(0)}: render text, never markup")
 
 
 def build() -> Path:
@@ -20,6 +35,7 @@ def build() -> Path:
     if OUT.exists():
         shutil.rmtree(OUT)
     OUT.mkdir(parents=True)
+    check_text_only(SRC / "src")
     script = OUT / "desk.min.js"
     esbuild(
         [

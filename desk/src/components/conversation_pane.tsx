@@ -1,0 +1,75 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { DeskState, DeskStore } from '../desk_store';
+import { visitorName } from '../threads';
+import { dateTime } from '../time';
+import { Composer } from './composer';
+import { Transcript } from './transcript';
+
+function EndChat({ onEnd }: { onEnd: () => void }) {
+  const [confirming, setConfirming] = useState(false);
+  if (!confirming) {
+    return (
+      <button type="button" class="danger-outline" onClick={() => setConfirming(true)}>End chat</button>
+    );
+  }
+  return (
+    <div class="confirm" role="group" aria-label="Confirm ending the chat">
+      <span>End this chat?</span>
+      <button type="button" class="danger" autoFocus onClick={() => { setConfirming(false); onEnd(); }}>
+        Yes, end it
+      </button>
+      <button type="button" class="ghost" onClick={() => setConfirming(false)}>Cancel</button>
+    </div>
+  );
+}
+
+const ENDED_BY: Record<string, string> = {
+  visitor: 'the visitor left',
+  agent: 'ended by an agent',
+  inactivity: 'no activity',
+};
+
+export function ConversationPane({ store, state, id }: { store: DeskStore; state: DeskState; id: string }) {
+  const thread = state.threads[id];
+  const conversation = thread?.conversation ?? state.conversations[id];
+  const [, redraw] = useState(0);
+  const typingUntil = thread?.visitorTypingUntil ?? 0;
+  useEffect(() => {
+    // Redraw when the indicator lapses even if no further event arrives.
+    if (typingUntil <= Date.now()) return undefined;
+    const timer = window.setTimeout(() => redraw((n) => n + 1), typingUntil - Date.now() + 20);
+    return () => window.clearTimeout(timer);
+  }, [typingUntil]);
+  if (!conversation) return <p class="placeholder">Loading…</p>;
+  const name = visitorName(conversation);
+  const mine = conversation.state === 'active' && conversation.agent_id === store.agent.id;
+  const visitorTyping = typingUntil > Date.now();
+  return (
+    <section class="conversation" aria-labelledby="conversation-title">
+      <header class="conversation-head">
+        <button type="button" class="ghost back" onClick={() => store.select(null)}>← Chats</button>
+        <div class="title-block">
+          <h2 id="conversation-title">{name}</h2>
+          <p class="sub">
+            {conversation.visitor.subject && <span>{conversation.visitor.subject} · </span>}
+            <span class={`state ${conversation.state}`}>{conversation.state}</span>
+          </p>
+        </div>
+        {mine && <EndChat onEnd={() => void store.end(id)} />}
+        {conversation.state === 'queued' && (
+          <button type="button" class="primary" onClick={() => void store.accept(id)}>Accept</button>
+        )}
+      </header>
+      <Transcript messages={thread?.messages ?? []} label={`Conversation with ${name}`} />
+      <p class="typing" aria-live="polite">{visitorTyping ? `${name} is typing…` : ''}</p>
+      {mine && <Composer store={store} conversationId={id} />}
+      {conversation.state === 'ended' && (
+        <p class="ended-note">
+          Ended {conversation.ended_at ? dateTime(conversation.ended_at) : ''}
+          {conversation.ended_reason ? ` (${ENDED_BY[conversation.ended_reason] ?? conversation.ended_reason})` : ''}.
+          This transcript is read-only.
+        </p>
+      )}
+    </section>
+  );
+}
