@@ -37,6 +37,10 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--host-resolver-rules=" + ", ".join(f"MAP {host} 127.0.0.1" for host in FAKE_HOSTS),
 ]
+SHARED_IP_LIMITS = {
+    "FRONTDESK_CONVERSATION_STARTS_PER_IP": "1000",
+    "FRONTDESK_SOCKET_CONNECTS_PER_IP": "1000",
+}
 WIDGETS_BUILT = Path(__file__).parents[2] / "frontdesk" / "static" / "widgets" / "cxbus.min.js"
 
 
@@ -50,8 +54,8 @@ class LiveServer:
         return f"http://{host}:{self.port}{path}"
 
     def demo_login(self) -> tuple[str, str]:
-        """The demo agent's e-mail and password, as `frontdesk demo` printed them."""
-        for line in self.output.read_text().splitlines():
+        """The demo agent's e-mail and password, as `frontdesk demo` last printed them."""
+        for line in reversed(self.output.read_text().splitlines()):
             if "agent login:" in line:
                 email, _, password = line.split("agent login:")[1].strip().partition(" / ")
                 return email, password
@@ -65,13 +69,20 @@ def _free_port() -> int:
 
 
 def start_server(
-    data_dir: Path, *args: str, command: str = "demo"
+    data_dir: Path,
+    *args: str,
+    command: str = "demo",
+    port: int | None = None,
+    env: dict[str, str] | None = None,
 ) -> tuple[subprocess.Popen[bytes], LiveServer]:
-    """Start ``frontdesk <command>`` on a free port and wait until it answers /healthz."""
-    port = _free_port()
+    """Start ``frontdesk <command>`` on ``port`` (default: a free one); wait for /healthz.
+
+    Restarting on the same data dir and port keeps the server's state and every client's URLs.
+    """
+    port = port or _free_port()
     output = data_dir / "server.log"
     data_dir.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "FRONTDESK_LOG_LEVEL": "warning"}
+    environment = {**os.environ, "FRONTDESK_LOG_LEVEL": "warning", **(env or {})}
     process = subprocess.Popen(
         [
             sys.executable,
@@ -84,9 +95,9 @@ def start_server(
             str(data_dir),
             *args,
         ],
-        stdout=output.open("wb"),
+        stdout=output.open("ab"),
         stderr=subprocess.STDOUT,
-        env=env,
+        env=environment,
     )
     server = LiveServer(port, data_dir, output)
     deadline = time.monotonic() + 30
@@ -115,7 +126,8 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     """The demo server (demo shop, widgets, desk) running in a subprocess for the session."""
     if not WIDGETS_BUILT.exists():
         pytest.fail("The widgets are not built: run `make test` (it builds them first).")
-    process, server = start_server(tmp_path_factory.mktemp("demo"))
+    # Every visitor of the suite comes from 127.0.0.1: the per-IP limits are for real traffic.
+    process, server = start_server(tmp_path_factory.mktemp("demo"), env=SHARED_IP_LIMITS)
     yield server
     stop_server(process)
 

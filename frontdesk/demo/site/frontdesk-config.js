@@ -25,6 +25,27 @@ window._genesys = {
   }
 };
 
+// Test and demo convenience: ?transport=<type> picks the WebChat transport (the browser scenarios
+// run against each one); ?autoinvite=<seconds> turns on the idle auto-invite.
+(function () {
+  var query = window.location.search;
+  var transport = /[?&]transport=([\w.-]+)/.exec(query);
+  if (transport) {
+    window._genesys.widgets.webchat.transport.type = transport[1];
+  }
+  if (/[?&]markdown=1(&|$)/.test(query)) {
+    window._genesys.widgets.webchat.markdown = true;
+  }
+  var invite = /[?&]autoinvite=(\d+(?:\.\d+)?)/.exec(query);
+  if (invite) {
+    window._genesys.widgets.webchat.autoInvite = {
+      enabled: true,
+      timeToInviteSeconds: Number(invite[1]),
+      inviteTimeoutSeconds: 30
+    };
+  }
+})();
+
 // Demo convenience: ?console=1 opens the developer Console. It then stays open on every page
 // (and sub-domain) of the shop until closed, because it registers itself for auto-loading.
 if (/[?&]console=1(&|$)/.test(window.location.search)) {

@@ -424,6 +424,8 @@ export function registerWebChat(bus: CXBusGlobal, win: Window): PluginInterface 
       if (view.stage === 'form' && typed && option('confirmFormCloseEnabled') !== false) view.confirm = 'close';
       else if (active) view.confirm = 'end';
       else return close();
+      // The question lives in the window body, which a minimized window does not show.
+      if (view.minimized) minimize(false);
       focusTarget = '.fd-wc-no';
       draw();
     },

@@ -100,6 +100,7 @@ export function registerWebChatService(bus: CXBusGlobal, win: Window,
       heartbeatInterval: number(option('socketHeartbeatTrackerInterval'), 14000),
       fetch: fetchFn,
       WebSocket: setup.WebSocket ?? (win as Window & typeof globalThis).WebSocket,
+      network: win,
       cookies: common.cookies,
     });
   };

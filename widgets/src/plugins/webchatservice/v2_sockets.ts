@@ -76,6 +76,8 @@ export interface V2Options {
   heartbeatInterval: number;
   fetch: typeof fetch;
   WebSocket: typeof WebSocket;
+  /** Where the browser announces `offline` / `online` (the window): drop and reconnect at once. */
+  network?: Pick<Window, 'addEventListener' | 'removeEventListener'>;
   cookies: CookieStore;
 }
 
@@ -119,6 +121,7 @@ export function createV2Transport(options: V2Options): V2Transport {
   let attempt = 0;
   let beatTimer: ReturnType<typeof setTimeout> | undefined;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  let unwatch: (() => void) | undefined;
 
   const request = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const headers: Record<string, string> = { Accept: 'application/json' };
@@ -177,6 +180,8 @@ export function createV2Transport(options: V2Options): V2Transport {
   const clearTimers = (): void => {
     clearTimeout(beatTimer);
     clearTimeout(retryTimer);
+    unwatch?.();
+    unwatch = undefined;
   };
 
   const current = (): boolean =>
@@ -232,8 +237,30 @@ export function createV2Transport(options: V2Options): V2Transport {
         else drop(ws);
       }
     };
+    // The browser knows about a lost network long before a heartbeat is missed, and knows when
+    // it is back: reconnect then instead of waiting out the back-off.
+    const watch = (): void => {
+      const network = options.network;
+      if (!network || unwatch) return;
+      const offline = (): void => {
+        if (socket) drop(socket);
+      };
+      const online = (): void => {
+        if (stopped || socket) return;
+        clearTimeout(retryTimer);
+        attempt = 0;
+        open();
+      };
+      network.addEventListener('offline', offline);
+      network.addEventListener('online', online);
+      unwatch = () => {
+        network.removeEventListener('offline', offline);
+        network.removeEventListener('online', online);
+      };
+    };
     const open = (): void => {
       if (stopped || !session) return;
+      watch();
       if (!current()) return listener.ended();
       const ws = new options.WebSocket(session.eventStreamUri);
       socket = ws;

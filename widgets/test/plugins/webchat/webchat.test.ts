@@ -132,6 +132,21 @@ describe('WebChat window', () => {
     expect(shadow()?.querySelector('.fd-wc-button')).toBeTruthy();
   });
 
+  it('closing a minimized chat unminimizes it so the end-chat question is visible', async () => {
+    const p = await page();
+    await openAndStart(p);
+    $<HTMLButtonElement>('.fd-wc-min').click();
+    await settle();
+    $<HTMLButtonElement>('.fd-wc-close').click();
+    await settle();
+    expect(p.cookie('webchat.state.minimized')).toBe('false');
+    expect($('.fd-wc-window').getAttribute('data-minimized')).toBe('false');
+    $<HTMLButtonElement>('.fd-wc-yes').click();
+    await settle();
+    expect(p.cookie('webchat.state.open')).toBe('false');
+    expect(p.uiNamed('closed').length).toBeGreaterThan(0);
+  });
+
   it('minimizes with an unread badge and the unread cookies', async () => {
     const p = await page();
     await openAndStart(p);

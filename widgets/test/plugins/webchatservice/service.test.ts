@@ -269,6 +269,29 @@ describe('connection', () => {
     expect(received(s).slice(2).map((m) => m.text)).toEqual(['missed one', 'missed two']);
   });
 
+  it('drops the socket on the browser offline event and reconnects at once when online', async () => {
+    const s = await chat({ socketReconnectInterval: 60_000 });
+    s.server.join();
+    await settle();
+    const first = s.server.socket()!;
+    window.dispatchEvent(new Event('offline'));
+    await settle();
+    expect(s.named('disconnected')).toHaveLength(1);
+    expect(first.closed).toBe(true);
+    s.server.post('agent-1', 'while offline');
+    window.dispatchEvent(new Event('online'));
+    await vi.waitFor(() => expect(s.named('reconnected')).toHaveLength(1));
+    expect(s.server.socket()).not.toBe(first);
+    expect(received(s).map((m) => m.text)).toContain('while offline');
+    window.dispatchEvent(new Event('online'));
+    await settle();
+    expect(s.server.sockets()).toHaveLength(2);
+    await s.bus.command('WebChatService.endChat');
+    window.dispatchEvent(new Event('online'));
+    await settle();
+    expect(s.server.sockets()).toHaveLength(2);
+  });
+
   it('treats a silent socket as lost (heartbeat tracking) and ignores heartbeat frames', async () => {
     const s = await chat({ socketHeartbeatTrackerInterval: 60 });
     const first = s.server.socket()!;
