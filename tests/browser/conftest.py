@@ -266,3 +266,16 @@ def https_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StaticSite]
     tls = _self_signed(tmp_path_factory.mktemp("tls"))
     with _serve_folder(root, tls) as port:
         yield StaticSite(port, root, scheme="https")
+
+
+DOC_IMAGES = Path(__file__).parents[2] / "docs" / "images"
+
+
+@pytest.fixture
+def screenshot_dir(tmp_path: Path) -> Path:
+    """Where tests save their screenshots: docs/images with FRONTDESK_SCREENSHOTS=1 (to refresh
+    the README's pictures), else a temporary folder, so a test run leaves the tree clean."""
+    if os.environ.get("FRONTDESK_SCREENSHOTS") == "1":
+        DOC_IMAGES.mkdir(parents=True, exist_ok=True)
+        return DOC_IMAGES
+    return tmp_path

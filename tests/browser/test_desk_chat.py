@@ -20,7 +20,6 @@ from tests.browser.conftest import LiveServer
 
 GUEST = "/api/v2/webchat/guest/conversations"
 SITE = "http://shop.example.test"
-SCREENSHOT = Path(__file__).parents[2] / "docs" / "images" / "desk.png"
 
 XSS_IMG = "<img src=x onerror=window.__xss=1>"
 XSS_SCRIPT = "<script>window.__xss=1</script>"
@@ -162,7 +161,7 @@ def transcript(page: Any) -> Any:
 
 
 def test_agent_accepts_a_queued_chat_and_chats_both_ways(
-    page: Any, demo_server: LiveServer, dana: Dana, visitors: list[Visitor]
+    page: Any, demo_server: LiveServer, dana: Dana, visitors: list[Visitor], screenshot_dir: Path
 ) -> None:
     page.set_viewport_size({"width": 1280, "height": 800})
     sign_in(page, demo_server)
@@ -241,8 +240,8 @@ def test_agent_accepts_a_queued_chat_and_chats_both_ways(
     )
     assert len(indexes) == len(set(indexes))
 
-    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOT))
+    page.screenshot(path=str(screenshot_dir / "desk.png"))
+    assert (screenshot_dir / "desk.png").stat().st_size > 10_000
 
     page.get_by_role("button", name="End chat").click()
     page.get_by_role("button", name="Cancel").click()

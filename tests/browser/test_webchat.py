@@ -342,11 +342,8 @@ def test_xss_payloads_never_run(
     assert page.page_errors == []
 
 
-IMAGES = Path(__file__).parents[2] / "docs" / "images"
-
-
 def test_screenshots_mid_chat(
-    chromium: Any, demo_server: LiveServer, transport: str, agent: ChatAgent
+    chromium: Any, demo_server: LiveServer, transport: str, agent: ChatAgent, screenshot_dir: Path
 ) -> None:
     """docs/images/webchat-light.png (1280 by 800) and webchat-mobile-dark.png (360 by 740)."""
     shots = [
@@ -369,8 +366,8 @@ def test_screenshots_mid_chat(
             say(page, "Blue, please.")
             page.mouse.move(0, 0)
             page.wait_for_timeout(300)
-            IMAGES.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(IMAGES / name))
+            page.screenshot(path=str(screenshot_dir / name))
+            assert (screenshot_dir / name).stat().st_size > 10_000
             agent.end(cid)
             wait_for_ended(page)
             assert errors == []
