@@ -53,6 +53,7 @@ class Services:
 
 def create_app(settings: Settings) -> FastAPI:
     """Build the application; connections open in the lifespan, not here."""
+    origins = AllowedOrigins(settings.allowed_origins)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -65,7 +66,7 @@ def create_app(settings: Settings) -> FastAPI:
             database=database,
             broker=broker,
             keyring=Keyring(load_secret_key(settings)),
-            origins=AllowedOrigins(settings.allowed_origins),
+            origins=origins,
             rate_limits=open_rate_limits(settings),
         )
         services = app.state.services
@@ -95,7 +96,7 @@ def create_app(settings: Settings) -> FastAPI:
         # Uploads may be as large as a file may be, plus the multipart framing.
         larger=((UPLOAD_PATHS, settings.upload_max_bytes + MULTIPART_OVERHEAD_BYTES),),
     )
-    app.add_middleware(OriginCORS, origins=AllowedOrigins(settings.allowed_origins))
+    app.add_middleware(OriginCORS, origins=origins)
 
     app.include_router(health.router)
     app.include_router(desk_auth.router)

@@ -8,7 +8,6 @@ the desk cookie, only from the desk's own origin, or with an API token in the fi
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
-from urllib.parse import urlsplit
 
 from fastapi import APIRouter
 from starlette.websockets import WebSocket, WebSocketDisconnect
@@ -16,7 +15,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from frontdesk.actions.agents import AgentInfo, agent_for_token
 from frontdesk.actions.chat_views import DESK_CHANNEL, agent_channel
 from frontdesk.errors import FrontdeskError, Unauthorized
-from frontdesk.transports.auth import DESK_COOKIE
+from frontdesk.transports.auth import DESK_COOKIE, origin_key
 from frontdesk.transports.event_stream import (
     AUTH_TIMEOUT_SECONDS,
     CLOSE_BAD_FRAME,
@@ -37,18 +36,6 @@ if TYPE_CHECKING:
 router = APIRouter()
 
 HEARTBEAT = {"type": "heartbeat"}
-_DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
-_HTTP_SCHEME = {"ws": "http", "wss": "https"}
-
-
-def _origin_key(url: str) -> tuple[str, str, int | None]:
-    parts = urlsplit(url.strip().lower())
-    try:
-        port = parts.port
-    except ValueError:
-        return ("", "", None)
-    scheme = _HTTP_SCHEME.get(parts.scheme, parts.scheme)
-    return (scheme, parts.hostname or "", port or _DEFAULT_PORTS.get(parts.scheme))
 
 
 def _error_frame(envelope: dict[str, Any]) -> dict[str, Any]:
@@ -60,7 +47,7 @@ async def agent_events(websocket: WebSocket) -> None:
     """Queue changes and the agent's conversation events, with heartbeats."""
     svc = cast("Services", websocket.app.state.services)
     origin = websocket.headers.get("origin")
-    same_origin = origin is not None and _origin_key(origin) == _origin_key(str(websocket.base_url))
+    same_origin = origin is not None and origin_key(origin) == origin_key(str(websocket.base_url))
     # Cross-site WebSocket hijacking: a browser on another site must not get this socket.
     if origin is not None and not same_origin:
         await websocket.close(code=CLOSE_POLICY)

@@ -17,7 +17,9 @@ if TYPE_CHECKING:
 
 DESK_COOKIE = "frontdesk_desk"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-_DEFAULT_PORTS = {"http": 80, "https": 443}
+_DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
+# A WebSocket URL (ws://, wss://) belongs to the same origin as its http(s) page.
+_HTTP_SCHEME = {"ws": "http", "wss": "https"}
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -61,7 +63,7 @@ def require_same_origin(request: Request, *, allow_missing: bool = False) -> Non
     origin = request.headers.get("origin")
     if origin is None and allow_missing:
         return
-    if origin is None or _origin_key(origin) != _origin_key(str(request.base_url)):
+    if origin is None or origin_key(origin) != origin_key(str(request.base_url)):
         raise OriginNotAllowed(
             "A request made with the desk cookie must come from the desk's own pages.",
             origin=origin,
@@ -91,10 +93,12 @@ def require_role(*roles: str) -> Callable[[Caller], Awaitable[Caller]]:
     return dependency
 
 
-def _origin_key(url: str) -> tuple[str, str, int | None]:
+def origin_key(url: str) -> tuple[str, str, int | None]:
+    """(scheme, host, port) of an origin or URL, default ports filled in, ws mapped to http."""
     parts = urlsplit(url.strip().lower())
     try:
         port = parts.port
     except ValueError:
         return ("", "", None)
-    return (parts.scheme, parts.hostname or "", port or _DEFAULT_PORTS.get(parts.scheme))
+    scheme = _HTTP_SCHEME.get(parts.scheme, parts.scheme)
+    return (scheme, parts.hostname or "", port or _DEFAULT_PORTS.get(parts.scheme))
