@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['widgets/test/**/*.test.ts'],
+    include: ['widgets/test/**/*.test.ts', 'desk/test/**/*.test.ts'],
     environment: 'happy-dom',
     restoreMocks: true,
   },

@@ -80,6 +80,13 @@ class Conflict(FrontdeskError):
     status = 409
 
 
+class Gone(FrontdeskError):
+    """The thing existed but was deleted on purpose (e.g. a file past its retention)."""
+
+    code = "gone"
+    status = 410
+
+
 class PayloadTooLarge(FrontdeskError):
     code = "payload_too_large"
     status = 413

@@ -22,6 +22,12 @@ SUPPORTED_UPLOAD_TYPES = frozenset(
 DEFAULT_UPLOAD_TYPES = ("image/png", "image/jpeg", "image/gif", "application/pdf", "text/plain")
 # Files live in the database, so any process can serve them: keep them modest.
 MAX_UPLOAD_BYTES = 100 * 1024 * 1024
+# Access codes are typed on a phone keypad: long enough to guess badly, short enough to type.
+MIN_CODE_DIGITS = 4
+MAX_CODE_DIGITS = 10
+MAX_CODE_TTL_SECONDS = 24 * 60 * 60
+# A hundred years: larger numbers are typos, and would overflow date arithmetic.
+MAX_RETENTION_DAYS = 36_500
 
 
 @dataclasses.dataclass(frozen=True)
@@ -42,12 +48,22 @@ class Settings:
     chat_inactivity_seconds: int = 1800
     upload_max_bytes: int = 10 * 1024 * 1024
     upload_types: tuple[str, ...] = DEFAULT_UPLOAD_TYPES
+    file_retention_days: int = 0
     conversation_starts_per_ip: int = 10
     conversation_starts_window_seconds: int = 60
     messages_per_member: int = 30
     messages_window_seconds: int = 10
     socket_connects_per_ip: int = 60
     socket_connects_window_seconds: int = 60
+    access_code_digits: int = 6
+    access_code_ttl_seconds: int = 600
+    redeem_attempts_per_caller: int = 5
+    redeem_attempts_per_code: int = 3
+    redeem_window_seconds: int = 900
+    call_requests_per_ip: int = 10
+    call_requests_window_seconds: int = 60
+    knowledge_requests_per_ip: int = 300
+    knowledge_requests_window_seconds: int = 60
     log_level: str = "info"
     demo: bool = False
     fresh_demo_database: bool = False
@@ -63,6 +79,10 @@ class Settings:
             raise ConfigError("chat_inactivity_seconds", "must be at least 10")
         if not 0 < self.upload_max_bytes <= MAX_UPLOAD_BYTES:
             raise ConfigError("upload_max_bytes", f"must be between 1 and {MAX_UPLOAD_BYTES}")
+        if not 0 <= self.file_retention_days <= MAX_RETENTION_DAYS:
+            raise ConfigError(
+                "file_retention_days", f"must be between 0 (keep) and {MAX_RETENTION_DAYS}"
+            )
         unknown = sorted(set(self.upload_types) - SUPPORTED_UPLOAD_TYPES)
         if unknown:
             raise ConfigError(
@@ -70,10 +90,11 @@ class Settings:
                 f"cannot verify {', '.join(unknown)}; choose from "
                 + ", ".join(sorted(SUPPORTED_UPLOAD_TYPES)),
             )
-        for name in ("conversation_starts", "messages", "socket_connects"):
+        for name in ("conversation_starts", "messages", "socket_connects", "knowledge_requests"):
             count_field = "messages_per_member" if name == "messages" else f"{name}_per_ip"
             if getattr(self, count_field) < 1 or getattr(self, f"{name}_window_seconds") < 1:
                 raise ConfigError(count_field, "the limit and its window must be positive")
+        _check_click_to_call(self)
         if self.log_level not in {"critical", "error", "warning", "info", "debug"}:
             raise ConfigError("log_level", f"unknown level {self.log_level!r}")
         if not self.database_url:
@@ -175,3 +196,19 @@ def _check_origin_pattern(origin: str) -> None:
     host = rest.removeprefix("*.")
     if "*" in host:
         raise ConfigError("allowed_origins", f"{origin!r}: a wildcard may only lead the host")
+
+
+def _check_click_to_call(settings: Settings) -> None:
+    if not MIN_CODE_DIGITS <= settings.access_code_digits <= MAX_CODE_DIGITS:
+        raise ConfigError(
+            "access_code_digits", f"must be between {MIN_CODE_DIGITS} and {MAX_CODE_DIGITS}"
+        )
+    if not 0 < settings.access_code_ttl_seconds <= MAX_CODE_TTL_SECONDS:
+        raise ConfigError(
+            "access_code_ttl_seconds", f"must be between 1 and {MAX_CODE_TTL_SECONDS}"
+        )
+    for name in ("redeem_attempts_per_caller", "redeem_attempts_per_code", "redeem_window_seconds"):
+        if getattr(settings, name) < 1:
+            raise ConfigError(name, "must be positive")
+    if settings.call_requests_per_ip < 1 or settings.call_requests_window_seconds < 1:
+        raise ConfigError("call_requests_per_ip", "the limit and its window must be positive")

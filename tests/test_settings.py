@@ -31,6 +31,11 @@ def test_environment_is_read_and_flags_win(tmp_path: Path) -> None:
     assert settings.migrate is False
 
 
+def test_file_retention_is_off_unless_set() -> None:
+    assert Settings().file_retention_days == 0
+    assert Settings.from_env({"FRONTDESK_FILE_RETENTION_DAYS": "30"}).file_retention_days == 30
+
+
 def test_postgres_url_gets_the_async_driver() -> None:
     settings = Settings(database_url="postgresql+psycopg://app:pw@db.internal:5433/frontdesk")
     assert settings.database_url == "postgresql://app:pw@db.internal:5433/frontdesk"
@@ -53,6 +58,9 @@ def test_postgres_url_gets_the_async_driver() -> None:
         ({"FRONTDESK_ALLOWED_ORIGINS": "https://example.com/path"}, "allowed_origins"),
         ({"FRONTDESK_MIGRATE": "maybe"}, "migrate"),
         ({"FRONTDESK_LOG_LEVEL": "loud"}, "log_level"),
+        ({"FRONTDESK_FILE_RETENTION_DAYS": "-1"}, "file_retention_days"),
+        ({"FRONTDESK_FILE_RETENTION_DAYS": "a month"}, "file_retention_days"),
+        ({"FRONTDESK_FILE_RETENTION_DAYS": "1000000"}, "file_retention_days"),
     ],
 )
 def test_bad_configuration_names_the_setting(env: dict[str, str], setting: str) -> None:

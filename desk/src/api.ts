@@ -40,6 +40,16 @@ export interface Conversation {
   ended_at: string | null;
   ended_reason: string | null;
   queue?: { position: number; estimated_wait_seconds: number } | null;
+  preview?: Preview | null;
+}
+
+/** A conversation's newest text or file message, as lists show it (text cut short). */
+export interface Preview {
+  index: number;
+  kind: 'text' | 'file';
+  text: string;
+  member: MemberRef | null;
+  created_at: string;
 }
 
 export type Role = 'CUSTOMER' | 'AGENT' | 'SUPERVISOR' | 'BOT' | 'SYSTEM';
@@ -63,7 +73,8 @@ export type MessageKind =
   | 'member-leave'
   | 'notice'
   | 'custom-notice'
-  | 'user-data-updated';
+  | 'user-data-updated'
+  | 'file';
 
 export interface Message {
   id: string;
@@ -81,6 +92,17 @@ export interface Transcript {
   messages: Message[];
 }
 
+export interface EndedPage {
+  conversations: Conversation[];
+  /** Pass as `before` for the next page; null on the last one. */
+  next_before: string | null;
+}
+
+export interface FileLimits {
+  max_bytes: number;
+  types: string[];
+}
+
 export class ApiError extends Error {
   constructor(
     readonly code: string,
@@ -91,19 +113,25 @@ export class ApiError extends Error {
   }
 }
 
+/** The server's error envelope as an ApiError (or a generic one when the body is not JSON). */
+async function failure(response: Response): Promise<ApiError> {
+  const payload: unknown = await response.json().catch(() => null);
+  const error = (payload as { error?: { code?: string; message?: string } } | null)?.error;
+  return new ApiError(error?.code ?? 'http_error', error?.message ?? response.statusText, response.status);
+}
+
 async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
   const init: RequestInit = { method, credentials: 'same-origin', headers: {} };
-  if (body !== undefined) {
+  if (body instanceof FormData) {
+    // The browser writes the multipart content type with its boundary.
+    init.body = body;
+  } else if (body !== undefined) {
     init.headers = { 'content-type': 'application/json' };
     init.body = JSON.stringify(body);
   }
   const response = await fetch(path, init);
-  const payload: unknown = await response.json().catch(() => null);
-  if (!response.ok) {
-    const error = (payload as { error?: { code?: string; message?: string } } | null)?.error;
-    throw new ApiError(error?.code ?? 'http_error', error?.message ?? response.statusText, response.status);
-  }
-  return payload as T;
+  if (!response.ok) throw await failure(response);
+  return (await response.json().catch(() => null)) as T;
 }
 
 const conversationPath = (id: string): string => `/api/agent/conversations/${encodeURIComponent(id)}`;
@@ -124,8 +152,16 @@ export const putStatus = (status: Status): Promise<Presence> =>
 export const listConversations = (): Promise<{ conversations: Conversation[] }> =>
   call('GET', '/api/agent/conversations');
 
-export const listEnded = (limit = 20): Promise<{ conversations: Conversation[] }> =>
-  call('GET', `/api/agent/conversations/ended?limit=${limit}`);
+/** A page of ended conversations, newest first; `before` continues after an earlier page. */
+export const listEnded = (before: string | null = null, limit = 20): Promise<EndedPage> =>
+  call(
+    'GET',
+    `/api/agent/conversations/ended?limit=${limit}${before ? `&before=${encodeURIComponent(before)}` : ''}`,
+  );
+
+/** Every agent's active conversations: supervisors and admins only (403 for others). */
+export const listActive = (): Promise<{ conversations: Conversation[] }> =>
+  call('GET', '/api/agent/conversations/active');
 
 export const getTranscript = (id: string, after = 0): Promise<Transcript> =>
   call('GET', `${conversationPath(id)}?after=${after}`);
@@ -141,3 +177,21 @@ export const sendTyping = (id: string, typing: boolean): Promise<unknown> =>
 
 export const endConversation = (id: string): Promise<{ conversation: Conversation }> =>
   call('POST', `${conversationPath(id)}/end`);
+
+export const getFileLimits = (): Promise<FileLimits> => call('GET', '/api/agent/file-limits');
+
+export const uploadFile = (id: string, file: File): Promise<{ message: Message }> => {
+  const form = new FormData();
+  form.append('file', file, file.name);
+  return call('POST', `${conversationPath(id)}/files`, form);
+};
+
+/** Where a shared file downloads from (the id comes from a `file` message's data). */
+export const fileUrl = (fileId: string): string => `/api/agent/files/${encodeURIComponent(fileId)}`;
+
+/** The file's bytes; a deleted (410) or hidden (404) file is an ApiError with the server's words. */
+export async function downloadFile(fileId: string): Promise<Blob> {
+  const response = await fetch(fileUrl(fileId), { credentials: 'same-origin' });
+  if (!response.ok) throw await failure(response);
+  return response.blob();
+}

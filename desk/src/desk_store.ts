@@ -1,57 +1,47 @@
 /**
- * The desk's state: lists, transcripts and presence, kept in step with the server.
- *
- * The REST reads are the truth; events only say what to merge or re-read. Messages are held by
- * index, so an event that arrives twice, or after the fetch that already brought it, changes nothing.
+ * The desk's state kept in step with the server: it reads, writes and applies events through the
+ * pure functions of `desk_state.ts`, and runs the fetches they ask for.
  */
 
 import {
   acceptConversation,
+  ApiError,
+  downloadFile,
   endConversation,
+  getFileLimits,
   getStatus,
   getTranscript,
+  listActive,
   listConversations,
   listEnded,
   putStatus,
   sendMessage,
+  uploadFile,
   type Agent,
-  type Conversation,
-  type Presence,
+  type Message,
   type Status,
 } from './api';
+import {
+  appendEnded,
+  applyEvent,
+  applyLists,
+  applyMessage,
+  applyTranscript,
+  expireAllTyping,
+  initialState,
+  threadsToSync,
+  type DeskState,
+  type Effect,
+} from './desk_state';
 import type { Connection, DeskEvent } from './events';
-import { contiguousIndex, firstVisitorText, mergeMembers, mergeMessages, type Thread } from './threads';
+import { fileProblem } from './files';
+import { nextTypingExpiry } from './threads';
 
-/** v2 visitors send "typing" but never "stopped": the indicator fades after this. */
-const VISITOR_TYPING_MS = 6_000;
 const REFRESH_DEBOUNCE_MS = 100;
+/** A download's object URL lives this long: enough for the browser to start saving it. */
+const DOWNLOAD_URL_MS = 60_000;
 
-export interface DeskState {
-  presence: Presence | null;
-  queue: string[];
-  mine: string[];
-  ended: string[];
-  conversations: Record<string, Conversation>;
-  threads: Record<string, Thread>;
-  /** The last index the agent has had on screen, per conversation. */
-  seen: Record<string, number>;
-  selected: string | null;
-  connection: Connection;
-  notice: string;
-}
-
-const initialState: DeskState = {
-  presence: null,
-  queue: [],
-  mine: [],
-  ended: [],
-  conversations: {},
-  threads: {},
-  seen: {},
-  selected: null,
-  connection: 'connecting',
-  notice: '',
-};
+export const supervises = (agent: Agent): boolean => agent.role === 'supervisor' || agent.role === 'admin';
 
 export class DeskStore {
   state: DeskState = initialState;
@@ -61,9 +51,12 @@ export class DeskStore {
   private refreshTimer: number | undefined;
   private typingTimer: number | undefined;
   private readonly seenKey: string;
+  /** Supervisors and admins also see, read-only, every other agent's live chats. */
+  readonly supervising: boolean;
 
   constructor(readonly agent: Agent) {
     this.seenKey = `frontdesk.desk.seen.${agent.id}`;
+    this.supervising = supervises(agent);
     try {
       const saved: unknown = JSON.parse(localStorage.getItem(this.seenKey) ?? '{}');
       if (saved && typeof saved === 'object') this.state = { ...this.state, seen: saved as Record<string, number> };
@@ -78,8 +71,22 @@ export class DeskStore {
   }
 
   private set(patch: Partial<DeskState>): void {
-    this.state = { ...this.state, ...patch };
+    this.replace({ ...this.state, ...patch });
+  }
+
+  private replace(state: DeskState): void {
+    if (state === this.state) return;
+    this.state = state;
     for (const listener of this.listeners) listener();
+  }
+
+  private run(effects: readonly Effect[]): void {
+    for (const effect of effects) {
+      if (effect.kind === 'refresh-all') void this.refreshAll();
+      else if (effect.kind === 'refresh-lists') this.scheduleRefresh();
+      else if (effect.kind === 'sync') void this.syncThread(effect.id);
+      else this.scheduleTypingExpiry();
+    }
   }
 
   private fail(caught: unknown, doing: string): void {
@@ -93,6 +100,7 @@ export class DeskStore {
 
   /** Re-read status, lists and every transcript held (first load, reconnect, resync). */
   async refreshAll(): Promise<void> {
+    if (!this.state.fileLimits) void this.loadFileLimits();
     await this.refreshLists();
     await Promise.all(Object.keys(this.state.threads).map((id) => this.syncThread(id)));
   }
@@ -104,22 +112,40 @@ export class DeskStore {
 
   async refreshLists(): Promise<void> {
     try {
-      const [presence, open, ended] = await Promise.all([getStatus(), listConversations(), listEnded()]);
-      const conversations = { ...this.state.conversations };
-      for (const conversation of [...open.conversations, ...ended.conversations]) {
-        conversations[conversation.id] = conversation;
-      }
-      const mine = open.conversations
-        .filter((c) => c.state === 'active' && c.agent_id === this.agent.id)
-        .map((c) => c.id);
-      const queue = open.conversations.filter((c) => c.state === 'queued').map((c) => c.id);
-      this.set({ presence, conversations, mine, queue, ended: ended.conversations.map((c) => c.id) });
-      for (const id of [...mine, ...queue]) {
-        const thread = this.state.threads[id];
-        if (!thread || thread.lastIndex < (conversations[id]?.last_index ?? 0)) void this.syncThread(id);
-      }
+      const [presence, open, ended, active] = await Promise.all([
+        getStatus(),
+        listConversations(),
+        listEnded(),
+        this.supervising ? listActive() : Promise.resolve(null),
+      ]);
+      this.replace(
+        applyLists(
+          this.state,
+          { presence, open: open.conversations, ended, active: active?.conversations ?? null },
+          this.agent.id,
+        ),
+      );
+      for (const id of threadsToSync(this.state)) void this.syncThread(id);
     } catch (caught) {
       this.fail(caught, 'load the conversations');
+    }
+  }
+
+  /** The next page of ended conversations. */
+  async loadMoreEnded(): Promise<void> {
+    if (!this.state.endedNext) return;
+    try {
+      this.replace(appendEnded(this.state, await listEnded(this.state.endedNext)));
+    } catch (caught) {
+      this.fail(caught, 'load more past chats');
+    }
+  }
+
+  private async loadFileLimits(): Promise<void> {
+    try {
+      this.set({ fileLimits: await getFileLimits() });
+    } catch {
+      // Without limits the server still checks every upload; only the hint is missing.
     }
   }
 
@@ -139,35 +165,12 @@ export class DeskStore {
   }
 
   private async fetchThread(id: string): Promise<void> {
-    const held = this.state.threads[id];
     try {
-      const reply = await getTranscript(id, held?.lastIndex ?? 0);
-      const current = this.state.threads[id];
-      const messages = mergeMessages(current?.messages ?? [], reply.messages);
-      const thread: Thread = {
-        conversation: reply.conversation,
-        members: mergeMembers(current?.members ?? [], reply.members),
-        messages,
-        lastIndex: contiguousIndex(messages),
-        visitorTypingUntil: current?.visitorTypingUntil ?? 0,
-      };
-      this.set({
-        threads: { ...this.state.threads, [id]: thread },
-        conversations: { ...this.state.conversations, [id]: reply.conversation },
-      });
+      const reply = await getTranscript(id, this.state.threads[id]?.lastIndex ?? 0);
+      this.replace(applyTranscript(this.state, reply));
       this.markSeen();
     } catch (caught) {
       this.fail(caught, 'load the conversation');
-    }
-  }
-
-  /**
-   * Re-read the queued conversations' transcripts: the server sends no event for a message in a
-   * conversation nobody has accepted, and the queue shows each visitor's first words.
-   */
-  pollQueue(): void {
-    for (const id of this.state.queue) {
-      if (!firstVisitorText(this.state.threads[id])) void this.syncThread(id);
     }
   }
 
@@ -201,91 +204,25 @@ export class DeskStore {
   }
 
   handle(event: DeskEvent): void {
-    switch (event.type) {
-      case 'ready':
-      case 'resync':
-        void this.refreshAll();
-        return;
-      case 'queue':
-      case 'conversation': {
-        this.scheduleRefresh();
-        const thread = this.state.threads[event.conversation_id];
-        const stale = thread && (thread.lastIndex < event.last_index || thread.conversation.state !== event.state);
-        if (stale) void this.syncThread(event.conversation_id);
-        return;
-      }
-      case 'agent-status':
-        if (event.agent_id === this.agent.id && this.state.presence) {
-          this.set({ presence: { ...this.state.presence, status: event.status } });
-        }
-        return;
-      case 'message':
-        this.receiveMessage(event);
-        return;
-      case 'member': {
-        const thread = this.state.threads[event.conversation_id];
-        if (!thread) {
-          void this.syncThread(event.conversation_id);
-          return;
-        }
-        this.putThread({ ...thread, members: mergeMembers(thread.members, [event.member]) });
-        if (thread.lastIndex < event.last_index) void this.syncThread(event.conversation_id);
-        return;
-      }
-      case 'typing': {
-        const thread = this.state.threads[event.conversation_id];
-        if (!thread || event.member.role !== 'CUSTOMER') return;
-        this.putThread({ ...thread, visitorTypingUntil: event.typing ? Date.now() + VISITOR_TYPING_MS : 0 });
-        this.scheduleTypingExpiry();
-        return;
-      }
-      default:
-        return;
-    }
+    const change = applyEvent(this.state, event, this.agent.id, Date.now());
+    this.replace(change.state);
+    this.run(change.effects);
+    if (event.type === 'message') this.markSeen();
   }
 
-  private receiveMessage(event: Extract<DeskEvent, { type: 'message' }>): void {
-    const id = event.conversation_id;
-    const thread = this.state.threads[id];
-    if (!thread) {
-      void this.syncThread(id);
-      return;
-    }
-    if (thread.messages.some((m) => m.index === event.index)) return;
-    const messages = mergeMessages(thread.messages, [event.message]);
-    const fromVisitor = event.message.member?.role === 'CUSTOMER';
-    this.putThread({
-      ...thread,
-      messages,
-      lastIndex: contiguousIndex(messages),
-      visitorTypingUntil: fromVisitor ? 0 : thread.visitorTypingUntil,
-    });
-    // A gap below this index means events were lost: re-read from the last index held.
-    if (event.index !== thread.lastIndex + 1) void this.syncThread(id);
+  private receive(id: string, message: Message): void {
+    const change = applyMessage(this.state, id, message);
+    this.replace(change.state);
+    this.run(change.effects);
     this.markSeen();
-  }
-
-  private putThread(thread: Thread): void {
-    this.set({ threads: { ...this.state.threads, [thread.conversation.id]: thread } });
   }
 
   private scheduleTypingExpiry(): void {
     window.clearTimeout(this.typingTimer);
-    const next = Math.min(
-      ...Object.values(this.state.threads)
-        .map((t) => t.visitorTypingUntil)
-        .filter((until) => until > 0),
-    );
+    const next = nextTypingExpiry(Object.values(this.state.threads));
     if (!Number.isFinite(next)) return;
     this.typingTimer = window.setTimeout(() => {
-      const now = Date.now();
-      const threads = { ...this.state.threads };
-      for (const [id, thread] of Object.entries(threads)) {
-        if (thread.visitorTypingUntil > 0 && thread.visitorTypingUntil <= now) {
-          threads[id] = { ...thread, visitorTypingUntil: 0 };
-        }
-      }
-      this.set({ threads });
+      this.replace(expireAllTyping(this.state, Date.now()));
       this.scheduleTypingExpiry();
     }, Math.max(0, next - Date.now()) + 50);
   }
@@ -314,11 +251,41 @@ export class DeskStore {
   async send(id: string, text: string): Promise<boolean> {
     try {
       const { message } = await sendMessage(id, text);
-      this.receiveMessage({ type: 'message', conversation_id: id, index: message.index, message });
+      this.receive(id, message);
       return true;
     } catch (caught) {
       this.fail(caught, 'send the message');
       return false;
+    }
+  }
+
+  /** Share a file; the reason it was refused, or null when the server stored it. */
+  async sendFile(id: string, file: File): Promise<string | null> {
+    const problem = fileProblem(file, this.state.fileLimits);
+    if (problem) return problem;
+    try {
+      const { message } = await uploadFile(id, file);
+      this.receive(id, message);
+      return null;
+    } catch (caught) {
+      const reason = caught instanceof ApiError ? caught.message : 'the server could not be reached.';
+      return `Could not send ${file.name}: ${reason}`;
+    }
+  }
+
+  /** Save a shared file; a deleted or missing one shows the server's reason instead. */
+  async download(fileId: string, name: string): Promise<void> {
+    try {
+      const url = URL.createObjectURL(await downloadFile(fileId));
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = name;
+      document.body.append(link);
+      link.click();
+      link.remove();
+      window.setTimeout(() => URL.revokeObjectURL(url), DOWNLOAD_URL_MS);
+    } catch (caught) {
+      this.fail(caught, `download ${name}`);
     }
   }
 

@@ -9,6 +9,7 @@ export type DeskEvent =
   | { type: 'message'; conversation_id: string; index: number; message: Message }
   | { type: 'member'; conversation_id: string; last_index: number; member: Member }
   | { type: 'typing'; conversation_id: string; last_index: number; member: Member; typing: boolean }
+  | { type: 'call'; call_id: string; state: string; queue: string; agent_id: number | null }
   | { type: 'heartbeat' }
   | { type: 'resync' }
   | { type: 'error'; error: { code: string; message: string } };

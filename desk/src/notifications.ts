@@ -1,7 +1,7 @@
 /** Desktop notifications for visitors who start waiting while the desk is in the background. */
 
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { DeskState } from './desk_store';
+import type { DeskState } from './desk_state';
 import { visitorName } from './threads';
 
 const supported = (): boolean => typeof Notification !== 'undefined';

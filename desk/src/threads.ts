@@ -1,6 +1,13 @@
-/** Pure helpers over transcripts: merge by index, count unread, who is typing. */
+/** Pure helpers over transcripts: merge by index, count unread, who is typing, previews. */
 
-import type { Conversation, Member, Message } from './api';
+import type { Conversation, Member, MemberRef, Message, Preview } from './api';
+
+/** Someone typing in a conversation, until when (epoch ms) it still counts. */
+export interface Typist {
+  name: string;
+  role: MemberRef['role'];
+  until: number;
+}
 
 export interface Thread {
   conversation: Conversation;
@@ -9,9 +16,16 @@ export interface Thread {
   messages: Message[];
   /** The highest index held without a gap below it. */
   lastIndex: number;
-  /** Until when (epoch ms) the visitor counts as typing; 0 when not. */
-  visitorTypingUntil: number;
+  /** Who is typing, by member id. */
+  typing: Record<string, Typist>;
 }
+
+/** v2 visitors send "typing" but never "stopped": their indicator fades after this. */
+export const VISITOR_TYPING_MS = 6_000;
+/** Agents say when they stop; this only guards against a "stopped" that never came. */
+export const AGENT_TYPING_MS = 30_000;
+/** Lists show this much of a message, as the server's previews do. */
+export const PREVIEW_LENGTH = 200;
 
 /** Messages from both lists, each index once (the newer copy wins), in index order. */
 export function mergeMessages(held: readonly Message[], incoming: readonly Message[]): Message[] {
@@ -38,6 +52,58 @@ export function mergeMembers(held: readonly Member[], incoming: readonly Member[
   return [...byId.values()];
 }
 
+/** A thread with one more message; its sender stops typing. */
+export function withMessage(thread: Thread, message: Message): Thread {
+  const messages = mergeMessages(thread.messages, [message]);
+  const typing = { ...thread.typing };
+  if (message.member) delete typing[message.member.id];
+  return { ...thread, messages, lastIndex: contiguousIndex(messages), typing };
+}
+
+/** A thread where `member` started (until a timeout) or stopped typing. */
+export function withTyping(thread: Thread, member: MemberRef, typing: boolean, now: number): Thread {
+  const next = { ...thread.typing };
+  if (typing) {
+    const lasts = member.role === 'CUSTOMER' ? VISITOR_TYPING_MS : AGENT_TYPING_MS;
+    next[member.id] = { name: member.display_name || 'Someone', role: member.role, until: now + lasts };
+  } else {
+    delete next[member.id];
+  }
+  return { ...thread, typing: next };
+}
+
+/** The names of those typing at `now`, visitor first. */
+export function typingNames(thread: Thread | undefined, now: number): string[] {
+  if (!thread) return [];
+  return Object.values(thread.typing)
+    .filter((typist) => typist.until > now)
+    .sort((a, b) => Number(b.role === 'CUSTOMER') - Number(a.role === 'CUSTOMER'))
+    .map((typist) => typist.name);
+}
+
+/** "Vic is typing…", "Vic and Ada are typing…", or nothing. */
+export function typingLine(names: readonly string[]): string {
+  if (names.length === 0) return '';
+  if (names.length === 1) return `${names[0]} is typing…`;
+  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]} are typing…`;
+}
+
+/** The thread without lapsed typists (the same object when none lapsed). */
+export function expireTyping(thread: Thread, now: number): Thread {
+  const kept = Object.entries(thread.typing).filter(([, typist]) => typist.until > now);
+  if (kept.length === Object.keys(thread.typing).length) return thread;
+  return { ...thread, typing: Object.fromEntries(kept) };
+}
+
+/** When the next typing indicator lapses, or Infinity. */
+export function nextTypingExpiry(threads: Iterable<Thread>): number {
+  let next = Infinity;
+  for (const thread of threads) {
+    for (const typist of Object.values(thread.typing)) next = Math.min(next, typist.until);
+  }
+  return next;
+}
+
 /** Visitor text messages after the index the agent has seen. */
 export function unreadCount(thread: Thread | undefined, seenIndex: number): number {
   if (!thread) return 0;
@@ -51,7 +117,28 @@ export function visitorName(conversation: Conversation): string {
   return name || 'Visitor';
 }
 
-/** The first thing the visitor said, for list previews. */
-export function firstVisitorText(thread: Thread | undefined): string {
-  return thread?.messages.find((m) => m.kind === 'text' && m.member?.role === 'CUSTOMER')?.text ?? '';
+/** The preview a message makes, or null for messages lists do not preview. */
+export function previewOf(message: Message): Preview | null {
+  if (message.kind !== 'text' && message.kind !== 'file') return null;
+  return {
+    index: message.index,
+    kind: message.kind,
+    text: message.text.slice(0, PREVIEW_LENGTH),
+    member: message.member,
+    created_at: message.created_at,
+  };
+}
+
+/** The newer of two previews (a late list answer must not undo a newer event). */
+export function newerPreview(held: Preview | null | undefined, incoming: Preview | null | undefined): Preview | null {
+  if (!held) return incoming ?? null;
+  if (!incoming) return held;
+  // The same index is the same message: keeping the held one keeps the state unchanged.
+  return incoming.index > held.index ? incoming : held;
+}
+
+/** The connected agent's name in a conversation, for "only Ada can reply". */
+export function assignedAgentName(thread: Thread | undefined): string {
+  const agent = thread?.members.find((m) => m.role === 'AGENT' && m.state === 'CONNECTED');
+  return agent?.display_name ?? '';
 }

@@ -19,6 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from frontdesk.actions.chat_views import (
     DESK_CHANNEL,
+    SUPERVISOR_CHANNEL,
+    TYPING_CHANNEL,
     ConversationView,
     MemberView,
     MessageView,
@@ -125,7 +127,8 @@ async def create_conversation(
         row = await load_conversation(session, conversation.id)
         await session.refresh(row)
         view = conversation_view(row)
-    await publish(broker, [*message_events(view, [joined]), (DESK_CHANNEL, view.event("queue"))])
+    # The queue event first: desks learn of the conversation before its first message.
+    await publish(broker, [(DESK_CHANNEL, view.event("queue")), *message_events(view, [joined])])
     return view, member_view(member)
 
 
@@ -161,6 +164,32 @@ async def send_notice(
     async with db.session() as session, session.begin():
         index = await take_index(session, conversation_id)
         message = await insert_message(session, conversation_id, index, kind, None, text, data)
+        view = conversation_view(await load_conversation(session, conversation_id))
+    await publish(broker, message_events(view, [message]))
+    return message
+
+
+async def send_custom_notice(
+    db: Database,
+    broker: Broker,
+    conversation_id: str,
+    member_id: str,
+    text: str,
+    data: dict[str, Any] | None,
+) -> MessageView:
+    """Store a member's custom notice: text, structured ``data``, or both (one is required)."""
+    if text:
+        text = checked_text(text)
+    elif not data:
+        raise invalid("text", "must not be empty when there is no data")
+    if data is not None:
+        checked_user_data(data)
+    async with db.session() as session, session.begin():
+        index = await take_index(session, conversation_id)
+        member = await connected_member(session, conversation_id, member_id)
+        message = await insert_message(
+            session, conversation_id, index, "custom-notice", member, text, data
+        )
         view = conversation_view(await load_conversation(session, conversation_id))
     await publish(broker, message_events(view, [message]))
     return message
@@ -202,7 +231,7 @@ async def set_typing(
         "member": member.as_json(),
         "typing": typing,
     }
-    await publish(broker, fanout(view, [event]))
+    await publish(broker, [*fanout(view, [event]), (TYPING_CHANNEL, event)])
 
 
 async def end_conversation(
@@ -376,10 +405,12 @@ async def append_message(
 
 
 def fanout(view: ConversationView, events: Iterable[dict[str, Any]]) -> Events:
-    """Each event on the conversation's channel and on its agent's channel."""
+    """Each event on the conversation's channel, its agent's channel, and the desk's while it
+    is queued (every agent may take it) or the supervisors' once it is not."""
     channels = [conversation_channel(view.id)]
     if view.agent_id is not None:
         channels.append(agent_channel(view.agent_id))
+    channels.append(DESK_CHANNEL if view.state == "queued" else SUPERVISOR_CHANNEL)
     return [(channel, event) for event in events for channel in channels]
 
 

@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from frontdesk.errors import NotFound
@@ -15,6 +15,13 @@ from frontdesk.store.models import Conversation, Member, Message
 
 MAX_PAGE = 200
 DESK_CHANNEL = "desk"
+# Every event of every conversation once an agent has it: what supervisors watch live.
+SUPERVISOR_CHANNEL = "supervisors"
+# The conversation events ``chat.fanout`` sends, to the supervisors' channel among others.
+FANOUT_EVENT_TYPES = frozenset({"message", "member", "conversation", "typing"})
+# Every conversation's typing events: polling transports keep who is typing from it.
+TYPING_CHANNEL = "typing"
+PREVIEW_KINDS = ("text", "file")
 _NO_SUCH_CONVERSATION = "No such conversation."
 
 
@@ -253,3 +260,29 @@ async def list_messages(
     async with db.session() as session:
         rows = (await session.execute(query)).all()
     return [message_view(message, member) for message, member in rows]
+
+
+async def latest_messages(db: Database, conversation_ids: list[str]) -> dict[str, MessageView]:
+    """Each conversation's newest text or file message (what lists preview), by conversation."""
+    if not conversation_ids:
+        return {}
+    newest = (
+        select(Message.conversation_id, func.max(Message.index).label("index"))
+        .where(Message.conversation_id.in_(conversation_ids), Message.kind.in_(PREVIEW_KINDS))
+        .group_by(Message.conversation_id)
+        .subquery()
+    )
+    query = (
+        select(Message, Member)
+        .join(
+            newest,
+            and_(
+                Message.conversation_id == newest.c.conversation_id,
+                Message.index == newest.c.index,
+            ),
+        )
+        .outerjoin(Member, Member.id == Message.member_id)
+    )
+    async with db.session() as session:
+        rows = (await session.execute(query)).all()
+    return {message.conversation_id: message_view(message, member) for message, member in rows}

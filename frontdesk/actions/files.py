@@ -13,6 +13,8 @@ import unicodedata
 import uuid
 from typing import Any
 
+from sqlalchemy import select
+
 from frontdesk.actions.chat import (
     connected_member,
     insert_message,
@@ -23,7 +25,7 @@ from frontdesk.actions.chat import (
 )
 from frontdesk.actions.chat_views import MessageView, conversation_view, load_conversation
 from frontdesk.broker import Broker
-from frontdesk.errors import NotFound, PayloadTooLarge, UnsupportedMediaType
+from frontdesk.errors import Gone, NotFound, PayloadTooLarge, UnsupportedMediaType
 from frontdesk.settings import Settings
 from frontdesk.store.database import Database
 from frontdesk.store.models import File, utcnow
@@ -99,6 +101,7 @@ async def attach_file(
         sha256=hashlib.sha256(data).hexdigest(),
         data=data,
         created_at=utcnow(),
+        deleted_at=None,
     )
     async with db.session() as session, session.begin():
         # The index first, as in send_message: it locks the conversation row.
@@ -115,12 +118,32 @@ async def attach_file(
 
 
 async def get_file(db: Database, file_id: str, *, conversation_id: str | None = None) -> StoredFile:
-    """A stored file; with ``conversation_id``, only one shared in that conversation."""
+    """A stored file; with ``conversation_id``, only one shared in that conversation.
+
+    A file whose bytes retention deleted is ``Gone``, so a link to it says why it stopped working.
+    """
     async with db.session() as session:
         row = await session.get(File, file_id)
     if row is None or (conversation_id is not None and row.conversation_id != conversation_id):
         raise NotFound("No such file.")
+    if row.deleted_at is not None:
+        raise Gone(
+            "This file was deleted: files of ended chats are kept only for a while.",
+            file_id=row.id,
+            deleted_at=row.deleted_at.isoformat().replace("+00:00", "Z"),
+        )
     return _stored(row)
+
+
+async def file_conversation(db: Database, file_id: str) -> str:
+    """The conversation a file was shared in (deleted or not), or ``NotFound``."""
+    async with db.session() as session:
+        conversation_id = await session.scalar(
+            select(File.conversation_id).where(File.id == file_id)
+        )
+    if conversation_id is None:
+        raise NotFound("No such file.")
+    return conversation_id
 
 
 def detect_type(data: bytes) -> str | None:

@@ -10,8 +10,9 @@ import asyncio
 import dataclasses
 import logging
 import uuid
+from collections.abc import Sequence
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -187,8 +188,13 @@ async def queue_position(db: Database, conversation_id: str) -> QueuePosition | 
         )
     position = int(ahead or 0) + 1
     waits = [(accepted - created).total_seconds() for created, accepted in recent if accepted]
+    return QueuePosition(position, estimate_wait(position, waits))
+
+
+def estimate_wait(position: int, waits: Sequence[float]) -> int:
+    """Seconds until ``position`` is served: it times the average of recent waits."""
     average = sum(waits) / len(waits) if waits else FALLBACK_WAIT_SECONDS
-    return QueuePosition(position, round(position * average))
+    return round(position * average)
 
 
 async def list_queue(db: Database) -> list[ConversationView]:
@@ -214,16 +220,45 @@ async def list_agent_conversations(db: Database, agent_id: int) -> list[Conversa
     return active + await list_queue(db)
 
 
-async def list_ended(db: Database, agent_id: int | None, limit: int) -> list[ConversationView]:
-    """Ended conversations, newest first: the agent's own, or everyone's for ``None``."""
+async def list_active(db: Database) -> list[ConversationView]:
+    """Every active conversation, whoever has it, longest accepted first (for supervisors)."""
+    async with db.session() as session:
+        rows = await session.scalars(
+            select(Conversation)
+            .where(Conversation.state == "active")
+            .order_by(Conversation.accepted_at, Conversation.id)
+        )
+        return [conversation_view(row) for row in rows]
+
+
+async def list_ended(
+    db: Database, agent_id: int | None, limit: int, *, before: str | None = None
+) -> list[ConversationView]:
+    """Ended conversations, newest first: the agent's own, or everyone's for ``None``.
+
+    ``before`` is the last conversation of the previous page: the page continues after it.
+    Ties in ``ended_at`` (the idle sweeper ends many at once) are ordered by id, so no
+    conversation is skipped or shown twice across pages.
+    """
     query = select(Conversation).where(Conversation.state == "ended")
     if agent_id is not None:
         query = query.where(
             Conversation.id.in_(select(Member.conversation_id).where(Member.agent_id == agent_id))
         )
-    query = query.order_by(Conversation.ended_at.desc()).limit(max(1, min(limit, 200)))
     async with db.session() as session:
-        return [conversation_view(row) for row in await session.scalars(query)]
+        if before is not None:
+            anchor = (await session.execute(query.where(Conversation.id == before))).scalar()
+            if anchor is None:
+                raise invalid("before", "must be an ended conversation from this list")
+            query = query.where(
+                or_(
+                    Conversation.ended_at < anchor.ended_at,
+                    and_(Conversation.ended_at == anchor.ended_at, Conversation.id < anchor.id),
+                )
+            )
+        query = query.order_by(Conversation.ended_at.desc(), Conversation.id.desc())
+        rows = await session.scalars(query.limit(max(1, min(limit, 200))))
+        return [conversation_view(row) for row in rows]
 
 
 async def _assign(

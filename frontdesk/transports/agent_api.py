@@ -1,4 +1,5 @@
-"""The agent API: status, the queue, the agent's conversations, accept, reply, share, type, end.
+"""The agent API: status, the queue, the agent's conversations, accept, reply, share, type, end;
+for supervisors and admins, every active conversation, read-only.
 
 Authentication is an API token (``Authorization: Bearer``) or the desk cookie; a cookie on a
 state-changing request must come from the desk's own origin (``transports.auth``).
@@ -6,26 +7,27 @@ state-changing request must come from the desk's own origin (``transports.auth``
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
+from typing import TYPE_CHECKING, Annotated, cast
 
 from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
-from pydantic import BaseModel, ConfigDict, Field
 
-from frontdesk.actions.chat import MAX_TEXT_LENGTH, send_message, set_typing
+from frontdesk.actions.chat import send_message, set_typing
 from frontdesk.actions.chat_views import (
     MAX_PAGE,
     ConversationView,
     MemberView,
+    MessageView,
     get_conversation,
+    latest_messages,
     list_members,
     list_messages,
-    not_found,
 )
-from frontdesk.actions.files import attach_file, get_file
+from frontdesk.actions.files import attach_file, file_conversation, get_file
 from frontdesk.actions.routing import (
     accept,
     finish_conversation,
     get_presence,
+    list_active,
     list_agent_conversations,
     list_ended,
     list_queue,
@@ -33,8 +35,32 @@ from frontdesk.actions.routing import (
     set_status,
 )
 from frontdesk.errors import Forbidden, NotFound
+from frontdesk.transports.agent_models import (
+    PREVIEW_LENGTH,
+    ConversationOut,
+    ConversationReply,
+    ConversationsReply,
+    EndedReply,
+    FileLimitsOut,
+    MemberOut,
+    MessageOut,
+    MessageReply,
+    PresenceOut,
+    PreviewOut,
+    QueueOut,
+    StatusBody,
+    TextBody,
+    TranscriptReply,
+    TypingBody,
+)
 from frontdesk.transports.attachments import attachment_response
-from frontdesk.transports.auth import Caller, authenticated
+from frontdesk.transports.auth import (
+    SUPERVISING_ROLES,
+    Caller,
+    authenticated,
+    require_role,
+    supervises,
+)
 
 if TYPE_CHECKING:
     from frontdesk.app import Services
@@ -42,168 +68,39 @@ if TYPE_CHECKING:
 router = APIRouter(prefix="/api/agent", tags=["agent"])
 
 AnyAgent = Annotated[Caller, Depends(authenticated)]
-SUPERVISING_ROLES = frozenset({"supervisor", "admin"})
-
-
-class StatusBody(BaseModel):
-    """Whether the agent takes chats now."""
-
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-    status: Literal["available", "away"]
-
-
-class PresenceOut(BaseModel):
-    """The agent's routing state."""
-
-    status: str = Field(description="`available` or `away`")
-    capacity: int
-    active: int = Field(description="Conversations the agent has now.")
-
-
-class TextBody(BaseModel):
-    """An agent's message."""
-
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-    text: str = Field(min_length=1, max_length=MAX_TEXT_LENGTH)
-
-
-class TypingBody(BaseModel):
-    """Typing started (true) or stopped (false)."""
-
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-    typing: bool
-
-
-class MemberRef(BaseModel):
-    """Who sent a message."""
-
-    id: str
-    role: str
-    display_name: str
-
-
-class MemberOut(MemberRef):
-    """A party to a conversation."""
-
-    state: Literal["CONNECTED", "DISCONNECTED"]
-    agent_id: int | None
-    joined_at: str
-    left_at: str | None
-
-
-class MessageOut(BaseModel):
-    """A stored message; ``index`` is gapless from 1 in each conversation."""
-
-    id: str = Field(description="`<conversation id>:<index>`")
-    index: int
-    kind: Literal[
-        "text",
-        "member-join",
-        "member-leave",
-        "notice",
-        "custom-notice",
-        "user-data-updated",
-        "file",
-    ]
-    text: str
-    member: MemberRef | None
-    data: dict[str, Any] | None
-    created_at: str
-
-
-class VisitorOut(BaseModel):
-    """What the visitor entered in the chat form."""
-
-    first_name: str
-    last_name: str
-    email: str
-    subject: str
-
-
-class ContextOut(BaseModel):
-    """Where the visitor is and what their widget sent."""
-
-    page_url: str
-    page_title: str
-    referrer: str
-    browser: str
-    language: str
-    user_data: dict[str, Any]
-
-
-class QueueOut(BaseModel):
-    """A queued conversation's place: 1 is next."""
-
-    position: int
-    estimated_wait_seconds: int
-
-
-class ConversationOut(BaseModel):
-    """A conversation with its visitor context."""
-
-    id: str
-    state: Literal["queued", "active", "ended"]
-    origin: str
-    transport: str
-    last_index: int = Field(description="Index of the newest message.")
-    agent_id: int | None
-    visitor: VisitorOut
-    context: ContextOut
-    created_at: str
-    accepted_at: str | None
-    last_activity_at: str
-    ended_at: str | None
-    ended_reason: str | None
-    queue: QueueOut | None = None
-
-
-class ConversationsReply(BaseModel):
-    """A list of conversations."""
-
-    conversations: list[ConversationOut]
-
-
-class ConversationReply(BaseModel):
-    """One conversation."""
-
-    conversation: ConversationOut
-
-
-class TranscriptReply(BaseModel):
-    """A conversation, its members, and its messages after the requested index."""
-
-    conversation: ConversationOut
-    members: list[MemberOut]
-    messages: list[MessageOut]
-
-
-class MessageReply(BaseModel):
-    """The stored message."""
-
-    message: MessageOut
+Supervisor = Annotated[Caller, Depends(require_role(*SUPERVISING_ROLES))]
 
 
 def _services(request: Request) -> Services:
     return cast("Services", request.app.state.services)
 
 
-def _supervises(caller: Caller) -> bool:
-    return caller.agent.role in SUPERVISING_ROLES
+def _preview(message: MessageView) -> PreviewOut:
+    return PreviewOut.model_validate({**message.as_json(), "text": message.text[:PREVIEW_LENGTH]})
+
+
+async def _outs(svc: Services, views: list[ConversationView]) -> list[ConversationOut]:
+    """The conversations as the API shows them, with previews and queue places."""
+    previews = await latest_messages(svc.database, [view.id for view in views])
+    outs = []
+    for view in views:
+        out = ConversationOut.model_validate(view.as_json())
+        latest = previews.get(view.id)
+        if latest is not None:
+            out.preview = _preview(latest)
+        if view.state == "queued":
+            position = await queue_position(svc.database, view.id)
+            if position is not None:
+                out.queue = QueueOut(
+                    position=position.position,
+                    estimated_wait_seconds=position.estimated_wait_seconds,
+                )
+        outs.append(out)
+    return outs
 
 
 async def _out(svc: Services, view: ConversationView) -> ConversationOut:
-    out = ConversationOut.model_validate(view.as_json())
-    if view.state == "queued":
-        position = await queue_position(svc.database, view.id)
-        if position is not None:
-            out.queue = QueueOut(
-                position=position.position,
-                estimated_wait_seconds=position.estimated_wait_seconds,
-            )
-    return out
+    return (await _outs(svc, [view]))[0]
 
 
 async def _visible(
@@ -214,11 +111,15 @@ async def _visible(
     members = await list_members(svc.database, conversation_id)
     if (
         view.state == "queued"
-        or _supervises(caller)
+        or supervises(caller.agent)
         or any(member.agent_id == caller.agent.id for member in members)
     ):
         return view, members
-    raise not_found()
+    raise Forbidden(
+        "This conversation is another agent's; only supervisors and admins may open it.",
+        conversation_id=conversation_id,
+        required_roles=list(SUPERVISING_ROLES),
+    )
 
 
 async def _own_member(svc: Services, caller: Caller, conversation_id: str) -> str:
@@ -247,19 +148,24 @@ async def put_status(body: StatusBody, caller: AnyAgent, request: Request) -> Pr
 
 @router.get("/queue", summary="Conversations waiting for an agent")
 async def get_queue(caller: AnyAgent, request: Request) -> ConversationsReply:
-    """Queued conversations, longest waiting first, with their positions."""
+    """Queued conversations, longest waiting first, with their positions and previews."""
     svc = _services(request)
-    return ConversationsReply(
-        conversations=[await _out(svc, view) for view in await list_queue(svc.database)]
-    )
+    return ConversationsReply(conversations=await _outs(svc, await list_queue(svc.database)))
 
 
 @router.get("/conversations", summary="Your active conversations and the queue")
 async def get_conversations(caller: AnyAgent, request: Request) -> ConversationsReply:
-    """Your active conversations first, then the queued ones."""
+    """Your active conversations first, then the queued ones, with previews."""
     svc = _services(request)
     views = await list_agent_conversations(svc.database, caller.agent.id)
-    return ConversationsReply(conversations=[await _out(svc, view) for view in views])
+    return ConversationsReply(conversations=await _outs(svc, views))
+
+
+@router.get("/conversations/active", summary="Every active conversation (supervisors)")
+async def get_active(caller: Supervisor, request: Request) -> ConversationsReply:
+    """All agents' active conversations, longest accepted first; other roles get 403."""
+    svc = _services(request)
+    return ConversationsReply(conversations=await _outs(svc, await list_active(svc.database)))
 
 
 @router.get("/conversations/ended", summary="Past conversations")
@@ -267,12 +173,21 @@ async def get_ended(
     caller: AnyAgent,
     request: Request,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 20,
-) -> ConversationsReply:
-    """Ended conversations, newest first: yours, or everyone's for supervisors."""
+    before: Annotated[
+        str | None,
+        Query(max_length=64, description="The `next_before` of the previous page."),
+    ] = None,
+) -> EndedReply:
+    """Ended conversations, newest first: yours, or everyone's for supervisors, a page at a time."""
     svc = _services(request)
-    agent_id = None if _supervises(caller) else caller.agent.id
-    views = await list_ended(svc.database, agent_id, limit)
-    return ConversationsReply(conversations=[await _out(svc, view) for view in views])
+    agent_id = None if supervises(caller.agent) else caller.agent.id
+    # One more than asked says whether another page follows.
+    views = await list_ended(svc.database, agent_id, limit + 1, before=before)
+    page = views[:limit]
+    return EndedReply(
+        conversations=await _outs(svc, page),
+        next_before=page[-1].id if len(views) > limit else None,
+    )
 
 
 @router.get("/conversations/{conversation_id}", summary="A conversation and its transcript")
@@ -342,6 +257,13 @@ async def post_file(
     return MessageReply(message=MessageOut.model_validate(message.as_json()))
 
 
+@router.get("/file-limits", summary="What files may be shared")
+async def get_file_limits(caller: AnyAgent, request: Request) -> FileLimitsOut:
+    """The largest file and the types the server accepts (it checks the content on upload)."""
+    settings = _services(request).settings
+    return FileLimitsOut(max_bytes=settings.upload_max_bytes, types=list(settings.upload_types))
+
+
 @router.get(
     "/files/{file_id}",
     summary="Download a shared file",
@@ -351,12 +273,13 @@ async def post_file(
 async def get_shared_file(file_id: str, caller: AnyAgent, request: Request) -> Response:
     """The file, always as an attachment, from a conversation you may see."""
     svc = _services(request)
-    file = await get_file(svc.database, file_id)
+    conversation_id = await file_conversation(svc.database, file_id)
     try:
-        await _visible(svc, caller, file.conversation_id)
-    except NotFound:
+        await _visible(svc, caller, conversation_id)
+    except (NotFound, Forbidden):
+        # File ids are as private as the conversation: not yours looks like not there.
         raise NotFound("No such file.") from None
-    return attachment_response(file)
+    return attachment_response(await get_file(svc.database, file_id))
 
 
 @router.post(

@@ -1,4 +1,5 @@
-"""The desk's event stream: queue changes and the events of the agent's conversations.
+"""The desk's event stream: queue changes and the events of the agent's conversations (of every
+assigned conversation for supervisors and admins).
 
 Frames are the broker events themselves (``docs/api/agents.md``). The socket authenticates with
 the desk cookie, only from the desk's own origin, or with an API token in the first frame,
@@ -13,9 +14,14 @@ from fastapi import APIRouter
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from frontdesk.actions.agents import AgentInfo, agent_for_token
-from frontdesk.actions.chat_views import DESK_CHANNEL, agent_channel
-from frontdesk.errors import FrontdeskError, Unauthorized
-from frontdesk.transports.auth import DESK_COOKIE, origin_key
+from frontdesk.actions.chat_views import (
+    DESK_CHANNEL,
+    FANOUT_EVENT_TYPES,
+    SUPERVISOR_CHANNEL,
+    agent_channel,
+)
+from frontdesk.errors import Forbidden, FrontdeskError, Unauthorized
+from frontdesk.transports.auth import DESK_COOKIE, origin_key, supervises
 from frontdesk.transports.event_stream import (
     AUTH_TIMEOUT_SECONDS,
     CLOSE_BAD_FRAME,
@@ -36,6 +42,13 @@ if TYPE_CHECKING:
 router = APIRouter()
 
 HEARTBEAT = {"type": "heartbeat"}
+
+
+def is_fanout_copy(event: dict[str, Any]) -> bool:
+    """Whether an event on an agent's channel also went to the supervisors' (``chat.fanout``
+    sends every assigned conversation's events to both): a supervisor takes it from there only.
+    Anything else on the agent's own channel still reaches them."""
+    return event.get("type") in FANOUT_EVENT_TYPES and "conversation_id" in event
 
 
 def _error_frame(envelope: dict[str, Any]) -> dict[str, Any]:
@@ -84,11 +97,15 @@ async def _stream(svc: Services, outbox: Outbox, agent: AgentInfo, token: str, k
                 missed = subscription.dropped + subscription.interruptions
                 # Some events were lost in transit: the desk re-reads what it shows.
                 await outbox.send({"type": "resync"})
-            await outbox.send(item.event)
+            if not (supervising and item.channel == own and is_fanout_copy(item.event)):
+                await outbox.send(item.event)
 
     async def still_valid() -> None:
         # A revoked session or disabled agent loses the socket within one heartbeat.
-        await agent_for_token(svc.database, token, kind=kind)
+        current = await agent_for_token(svc.database, token, kind=kind)
+        if supervises(current) != supervising:
+            # The role changed: the desk reconnects and gets the channels of its new role.
+            raise Forbidden("Your role changed; reconnect.", role=current.role)
 
     async def read() -> None:
         while True:
@@ -97,7 +114,9 @@ async def _stream(svc: Services, outbox: Outbox, agent: AgentInfo, token: str, k
             except WebSocketDisconnect:
                 return
 
-    channels = (DESK_CHANNEL, agent_channel(agent.id))
+    supervising = supervises(agent)
+    own = agent_channel(agent.id)
+    channels = (DESK_CHANNEL, own, SUPERVISOR_CHANNEL) if supervising else (DESK_CHANNEL, own)
     async with svc.broker.subscribe(*channels) as subscription:
         await outbox.send({"type": "ready", "agent_id": agent.id})
         failure = await run_until_first_ends(

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 DESK_COOKIE = "frontdesk_desk"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Roles that see every conversation, read-only unless they accepted it.
+SUPERVISING_ROLES = ("supervisor", "admin")
 _DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
 # A WebSocket URL (ws://, wss://) belongs to the same origin as its http(s) page.
 _HTTP_SCHEME = {"ws": "http", "wss": "https"}
@@ -91,6 +93,11 @@ def require_role(*roles: str) -> Callable[[Caller], Awaitable[Caller]]:
         return caller
 
     return dependency
+
+
+def supervises(agent: AgentInfo) -> bool:
+    """Whether the agent may watch every conversation (supervisors and admins)."""
+    return agent.role in SUPERVISING_ROLES
 
 
 def origin_key(url: str) -> tuple[str, str, int | None]:

@@ -130,7 +130,7 @@ async def test_only_the_assigned_agent_or_a_supervisor_sees_and_writes(
         response = await client.request(
             method, f"/api/agent/conversations/{cid}{path}", json=body, headers=bearer(bob)
         )
-        assert error_code(response, 404) == "not_found", path
+        assert error_code(response, 403) == "forbidden", path
     missing = await client.post("/api/agent/conversations/nope/accept", headers=bearer(bob))
     assert error_code(missing, 404) == "not_found"
     seen = await client.get(f"/api/agent/conversations/{cid}", headers=bearer(sue))
@@ -177,7 +177,8 @@ async def test_ended_conversations_are_listed_newest_first(
     assert len(supervised.json()["conversations"]) == 3
     _, bob = await make_agent(services, "bob")
     assert (await client.get("/api/agent/conversations/ended", headers=bearer(bob))).json() == {
-        "conversations": []
+        "conversations": [],
+        "next_before": None,
     }
 
 
@@ -206,6 +207,8 @@ def test_the_agent_api_is_in_the_openapi_document(client: httpx.AsyncClient) -> 
         "/api/agent/queue",
         "/api/agent/conversations",
         "/api/agent/conversations/ended",
+        "/api/agent/conversations/active",
+        "/api/agent/file-limits",
         "/api/agent/conversations/{conversation_id}",
         "/api/agent/conversations/{conversation_id}/accept",
         "/api/agent/conversations/{conversation_id}/messages",
@@ -249,6 +252,8 @@ async def test_the_desk_stream_pushes_queue_changes_and_own_conversations(
             "agent_id": None,
             "last_index": 1,
         }
+        started = await next_frame(ws)
+        assert (started["type"], started["index"]) == ("message", 1)
         await http.post(f"/api/agent/conversations/{cid}/accept", headers=bearer(token))
         frames = [await next_frame(ws) for _ in range(4)]
         assert sorted(f["type"] for f in frames) == ["conversation", "member", "message", "queue"]
@@ -442,11 +447,11 @@ async def test_files_reach_only_those_who_may_see_the_conversation(
                 files={"file": ("x.txt", b"x", "text/plain")},
                 headers=bearer(bob),
             ),
-            404,
+            403,
         ),
     ]
     for response, status in refusals:
-        assert error_code(response, status) in ("not_found", "unauthorized")
+        assert error_code(response, status) in ("not_found", "unauthorized", "forbidden")
     supervised = await client.get(f"/api/agent/files/{file_id}", headers=bearer(sue))
     assert supervised.headers["content-type"] == "text/plain; charset=utf-8"
     assert supervised.content == b"hello"

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { DeskState, DeskStore } from '../desk_store';
-import { visitorName } from '../threads';
+import type { DeskState } from '../desk_state';
+import type { DeskStore } from '../desk_store';
+import { assignedAgentName, nextTypingExpiry, typingLine, typingNames, visitorName, type Thread } from '../threads';
 import { dateTime } from '../time';
 import { Composer } from './composer';
 import { Transcript } from './transcript';
@@ -29,21 +30,28 @@ const ENDED_BY: Record<string, string> = {
   inactivity: 'no activity',
 };
 
+/** Redraws when the next typing indicator lapses, even if no further event arrives. */
+function useTypingRedraw(thread: Thread | undefined): number {
+  const [, redraw] = useState(0);
+  const now = Date.now();
+  const next = thread ? nextTypingExpiry([thread]) : Infinity;
+  useEffect(() => {
+    if (!Number.isFinite(next) || next <= Date.now()) return undefined;
+    const timer = window.setTimeout(() => redraw((n) => n + 1), next - Date.now() + 20);
+    return () => window.clearTimeout(timer);
+  }, [next]);
+  return now;
+}
+
 export function ConversationPane({ store, state, id }: { store: DeskStore; state: DeskState; id: string }) {
   const thread = state.threads[id];
   const conversation = thread?.conversation ?? state.conversations[id];
-  const [, redraw] = useState(0);
-  const typingUntil = thread?.visitorTypingUntil ?? 0;
-  useEffect(() => {
-    // Redraw when the indicator lapses even if no further event arrives.
-    if (typingUntil <= Date.now()) return undefined;
-    const timer = window.setTimeout(() => redraw((n) => n + 1), typingUntil - Date.now() + 20);
-    return () => window.clearTimeout(timer);
-  }, [typingUntil]);
+  const now = useTypingRedraw(thread);
   if (!conversation) return <p class="placeholder">Loading…</p>;
   const name = visitorName(conversation);
   const mine = conversation.state === 'active' && conversation.agent_id === store.agent.id;
-  const visitorTyping = typingUntil > Date.now();
+  const watching = conversation.state === 'active' && !mine;
+  const agentName = assignedAgentName(thread);
   return (
     <section class="conversation" aria-labelledby="conversation-title">
       <header class="conversation-head">
@@ -60,9 +68,15 @@ export function ConversationPane({ store, state, id }: { store: DeskStore; state
           <button type="button" class="primary" onClick={() => void store.accept(id)}>Accept</button>
         )}
       </header>
-      <Transcript messages={thread?.messages ?? []} label={`Conversation with ${name}`} />
-      <p class="typing" aria-live="polite">{visitorTyping ? `${name} is typing…` : ''}</p>
-      {mine && <Composer store={store} conversationId={id} />}
+      <Transcript messages={thread?.messages ?? []} label={`Conversation with ${name}`}
+        onDownload={(fileId, fileName) => void store.download(fileId, fileName)} />
+      <p class="typing" aria-live="polite">{typingLine(typingNames(thread, now))}</p>
+      {mine && <Composer store={store} conversationId={id} limits={state.fileLimits} />}
+      {watching && (
+        <p class="watching-note">
+          You are watching this chat live, read-only{agentName ? `: only ${agentName} can reply` : ''}.
+        </p>
+      )}
       {conversation.state === 'ended' && (
         <p class="ended-note">
           Ended {conversation.ended_at ? dateTime(conversation.ended_at) : ''}

@@ -1,15 +1,18 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { logout, type Agent } from '../api';
-import { DeskStore, type DeskState } from '../desk_store';
+import type { Agent } from '../api';
+import { CallStore } from '../calls';
+import type { DeskState } from '../desk_state';
+import { DeskStore } from '../desk_store';
 import { openEvents } from '../events';
-import { useNotificationPermission, useQueueNotifications } from '../notifications';
+import { useQueueNotifications } from '../notifications';
 import { unreadCount } from '../threads';
+import { CallPops } from './call_pops';
 import { ConversationPane } from './conversation_pane';
 import { Sidebar } from './sidebar';
+import { TopBar } from './top_bar';
 import { VisitorContext } from './visitor_context';
 
 const TITLE = 'Frontdesk · Agent desk';
-const QUEUE_POLL_MS = 4_000;
 
 function useStore(store: DeskStore): DeskState {
   const [state, setState] = useState(store.state);
@@ -26,51 +29,47 @@ function useTitleBadge(state: DeskState): void {
   }, [waiting]);
 }
 
-export function DeskApp({ agent, onLogout }: { agent: Agent; onLogout: () => void }) {
-  const store = useMemo(() => new DeskStore(agent), [agent]);
-  const state = useStore(store);
-  useTitleBadge(state);
-  useQueueNotifications(state);
-  const [canAsk, askToNotify] = useNotificationPermission();
-
+/** The event stream feeds the store for as long as the desk is shown. */
+function useLiveStore(store: DeskStore, calls: CallStore, onLogout: () => void): void {
   useEffect(() => {
     const close = openEvents({
-      onEvent: (event) => store.handle(event),
+      onEvent: (event) => {
+        store.handle(event);
+        calls.handle(event);
+      },
       onConnection: (connection) => store.setConnection(connection),
       onUnauthorized: onLogout,
     });
-    const poll = window.setInterval(() => store.pollQueue(), QUEUE_POLL_MS);
     const visible = (): void => store.visibilityChanged();
     document.addEventListener('visibilitychange', visible);
     return () => {
       close();
-      window.clearInterval(poll);
       document.removeEventListener('visibilitychange', visible);
       store.dispose();
       document.title = TITLE;
     };
   }, [store]);
+}
+
+export function DeskApp({ agent, onLogout }: { agent: Agent; onLogout: () => void }) {
+  const store = useMemo(() => new DeskStore(agent), [agent]);
+  const state = useStore(store);
+  useTitleBadge(state);
+  useQueueNotifications(state);
+  const calls = useMemo(() => new CallStore(agent.id), [agent]);
+  useLiveStore(store, calls, onLogout);
 
   const selected = state.selected ? (state.threads[state.selected]?.conversation ?? state.conversations[state.selected]) : undefined;
   return (
     <div class={`desk ${state.selected ? 'has-selection' : ''}`}>
-      <header class="topbar">
-        <span class="brand">Frontdesk</span>
-        <span class={`connection ${state.connection}`} role="status">
-          {state.connection === 'open' ? 'Live' : state.connection === 'connecting' ? 'Connecting…' : 'Offline — reconnecting'}
-        </span>
-        {canAsk && (
-          <button type="button" class="ghost notify" onClick={askToNotify}>Notify me of new chats</button>
-        )}
-        <span class="agent-name">{agent.display_name}</span>
-        <button type="button" class="ghost" onClick={() => void logout().finally(onLogout)}>Sign out</button>
-      </header>
+      <TopBar agent={agent} connection={state.connection} onLogout={onLogout} />
       {state.notice && (
         <div class="notice" role="alert">
           <span>{state.notice}</span>
           <button type="button" class="ghost" aria-label="Dismiss" onClick={() => store.dismissNotice()}>×</button>
         </div>
       )}
+      <CallPops store={calls} />
       <Sidebar store={store} state={state} />
       <main class="centre">
         {state.selected ? (

@@ -1,7 +1,8 @@
 import type { ComponentChildren } from 'preact';
-import type { Conversation } from '../api';
-import type { DeskState, DeskStore } from '../desk_store';
-import { firstVisitorText, unreadCount, visitorName } from '../threads';
+import type { Conversation, Preview } from '../api';
+import type { DeskState } from '../desk_state';
+import type { DeskStore } from '../desk_store';
+import { unreadCount, visitorName, type Thread } from '../threads';
 import { dateTime, useNow, waited } from '../time';
 
 interface Props {
@@ -29,9 +30,23 @@ function StatusToggle({ store, state }: Props) {
   );
 }
 
+/** The newest message in one line: who said it (unless the visitor, whose name heads the item) and what. */
+function Snippet({ store, preview, thread }: { store: DeskStore; preview: Preview | undefined; thread: Thread | undefined }) {
+  if (!preview) return null;
+  const member = preview.member;
+  const byMe = thread?.members.some((m) => m.id === member?.id && m.agent_id === store.agent.id) ?? false;
+  const who = !member || member.role === 'CUSTOMER' ? '' : byMe ? 'You' : member.display_name;
+  return (
+    <span class="snippet" title={dateTime(preview.created_at)}>
+      {who && <span class="snippet-who">{who}: </span>}
+      {preview.kind === 'file' && <span aria-label="File">📎 </span>}
+      {preview.text}
+    </span>
+  );
+}
+
 function QueueItem({ store, state, conversation, now }: Props & { conversation: Conversation; now: number }) {
   const name = visitorName(conversation);
-  const first = firstVisitorText(state.threads[conversation.id]);
   return (
     <li class="item queued">
       <div class="item-main">
@@ -41,7 +56,7 @@ function QueueItem({ store, state, conversation, now }: Props & { conversation: 
         </span>
       </div>
       {conversation.visitor.subject && <div class="subject">{conversation.visitor.subject}</div>}
-      {first && <div class="snippet">{first}</div>}
+      <Snippet store={store} preview={state.previews[conversation.id]} thread={state.threads[conversation.id]} />
       <button type="button" class="primary small" aria-label={`Accept chat with ${name}`}
         onClick={() => void store.accept(conversation.id)}>
         Accept
@@ -54,13 +69,10 @@ function ChatLink({ store, state, conversation, now }: Props & { conversation: C
   const name = visitorName(conversation);
   const unread = unreadCount(state.threads[conversation.id], state.seen[conversation.id] ?? 0);
   const selected = state.selected === conversation.id;
-  const thread = state.threads[conversation.id];
-  const last = thread?.messages.filter((m) => m.kind === 'text').slice(-1)[0];
-  const byMe = thread?.members.find((m) => m.id === last?.member?.id)?.agent_id === store.agent.id;
-  const ended = conversation.state === 'ended';
-  const when = ended && conversation.ended_at
+  const preview = state.previews[conversation.id];
+  const when = conversation.state === 'ended' && conversation.ended_at
     ? dateTime(conversation.ended_at)
-    : `${waited(last?.created_at ?? conversation.created_at, now)} ago`;
+    : `${waited(preview?.created_at ?? conversation.created_at, now)} ago`;
   return (
     <li class="item">
       <button type="button" class={`chat-link ${selected ? 'selected' : ''}`} aria-current={selected ? 'true' : undefined}
@@ -70,19 +82,20 @@ function ChatLink({ store, state, conversation, now }: Props & { conversation: C
           {unread > 0 && <span class="badge" aria-hidden="true">{unread}</span>}
         </span>
         {conversation.visitor.subject && <span class="subject">{conversation.visitor.subject}</span>}
-        {last && <span class="snippet">{byMe ? 'You: ' : ''}{last.text}</span>}
+        <Snippet store={store} preview={preview} thread={state.threads[conversation.id]} />
         <span class="meta">{when}</span>
       </button>
     </li>
   );
 }
 
-function Section({ id, title, count, children, empty }: {
+function Section({ id, title, count, children, empty, more }: {
   id: string;
   title: string;
   count: number;
   children: ComponentChildren;
   empty: string;
+  more?: ComponentChildren;
 }) {
   return (
     <section class="list" aria-labelledby={id}>
@@ -90,6 +103,7 @@ function Section({ id, title, count, children, empty }: {
         {title} <span class="count">{count}</span>
       </h2>
       {count === 0 ? <p class="empty">{empty}</p> : <ul>{children}</ul>}
+      {more}
     </section>
   );
 }
@@ -98,8 +112,11 @@ export function Sidebar({ store, state }: Props) {
   const now = useNow(1000);
   const pick = (ids: string[]): Conversation[] =>
     ids.map((id) => state.conversations[id]).filter((c): c is Conversation => c !== undefined);
+  const links = (conversations: Conversation[]) =>
+    conversations.map((c) => <ChatLink key={c.id} store={store} state={state} conversation={c} now={now} />);
   const queue = pick(state.queue);
   const mine = pick(state.mine);
+  const team = pick(state.team);
   const ended = pick(state.ended);
   return (
     <nav class="sidebar" aria-label="Conversations">
@@ -108,10 +125,18 @@ export function Sidebar({ store, state }: Props) {
         {queue.map((c) => <QueueItem key={c.id} store={store} state={state} conversation={c} now={now} />)}
       </Section>
       <Section id="mine-title" title="My chats" count={mine.length} empty="No active chats.">
-        {mine.map((c) => <ChatLink key={c.id} store={store} state={state} conversation={c} now={now} />)}
+        {links(mine)}
       </Section>
-      <Section id="ended-title" title="Ended" count={ended.length} empty="No past chats yet.">
-        {ended.map((c) => <ChatLink key={c.id} store={store} state={state} conversation={c} now={now} />)}
+      {store.supervising && (
+        <Section id="team-title" title="Team chats" count={team.length} empty="No other agent is chatting.">
+          {links(team)}
+        </Section>
+      )}
+      <Section id="ended-title" title="Ended" count={ended.length} empty="No past chats yet."
+        more={state.endedNext && (
+          <button type="button" class="ghost more" onClick={() => void store.loadMoreEnded()}>Load more</button>
+        )}>
+        {links(ended)}
       </Section>
     </nav>
   );

@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import type { Conversation } from '../api';
 import { visitorName } from '../threads';
+import { VisitorHistory } from './visitor_history';
 
 /** A link only for http(s) addresses; anything else (javascript:, data:) stays plain text. */
 function SafeUrl({ url }: { url: string }) {
@@ -61,6 +62,7 @@ export function VisitorContext({ conversation }: { conversation: Conversation })
           </tbody>
         </table>
       )}
+      <VisitorHistory conversationId={conversation.id} />
     </aside>
   );
 }
