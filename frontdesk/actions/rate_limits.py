@@ -119,6 +119,18 @@ class RateLimits:
             settings.socket_connects_per_ip,
             settings.socket_connects_window_seconds,
         )
+        self.call_requests = Limit(
+            "call-requests", settings.call_requests_per_ip, settings.call_requests_window_seconds
+        )
+        # A visitor with a number reports every page they open: a few times more than requests.
+        self.call_pages = Limit(
+            "call-pages", settings.call_requests_per_ip * 6, settings.call_requests_window_seconds
+        )
+        self.knowledge_requests = Limit(
+            "knowledge-requests",
+            settings.knowledge_requests_per_ip,
+            settings.knowledge_requests_window_seconds,
+        )
 
     async def check(self, limit: Limit, subject: str) -> None:
         """Count a hit by ``subject``; ``RateLimited`` (with ``retry_after``) once over."""

@@ -1,0 +1,164 @@
+"""Long-polling: answer as soon as a conversation has news, or after a bounded wait.
+
+A waiting poll holds a broker subscription and two small tasks, and does no database work: the
+store is read when the poll arrives (after subscribing, so nothing falls between) and again
+only when the broker shows a gap or says it lost events (architecture decision 1). One event
+wakes every poll waiting on the conversation, in any server process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from starlette.types import Receive
+
+from frontdesk.actions.chat_views import MAX_PAGE, conversation_channel, get_conversation
+from frontdesk.actions.chat_views import list_messages as stored_messages
+from frontdesk.broker.base import BrokerMessage
+from frontdesk.broker.subscription import Subscription
+
+if TYPE_CHECKING:
+    from frontdesk.app import Services
+
+# Under the idle timeouts of common proxies and load balancers (often 30 or 60 seconds).
+LONG_POLL_SECONDS = 25.0
+
+# A message (``MessageView.as_json``) a visitor sees, or not.
+Shown = Callable[[dict[str, Any]], bool]
+
+
+@dataclasses.dataclass
+class News:
+    """What a poll answers: messages after ``after``, typing, and whether the chat ended.
+
+    ``last_index`` is the newest index the answer covers, which may be a message the visitor
+    does not see; the client continues after it.
+    """
+
+    last_index: int
+    messages: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    typing: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    ended: bool = False
+
+    @property
+    def any(self) -> bool:
+        """Whether there is anything to answer now."""
+        return bool(self.messages or self.typing or self.ended)
+
+
+class _Disconnected(Exception):
+    """The client went away while its poll waited."""
+
+
+async def wait_for_news(
+    svc: Services,
+    conversation_id: str,
+    member_id: str,
+    *,
+    after: int,
+    wait_seconds: float,
+    shown: Shown,
+    receive: Receive,
+) -> News | None:
+    """News after index ``after``, waiting up to ``wait_seconds``; None if the client left.
+
+    The visitor's own typing is not news; messages they do not see only move ``last_index``.
+    """
+    news = News(last_index=after)
+    async with svc.broker.subscribe(conversation_channel(conversation_id)) as subscription:
+        await _read(svc, conversation_id, news, shown)
+        if news.any or wait_seconds <= 0:
+            return news
+        missed = subscription.dropped + subscription.interruptions
+        disconnect = asyncio.ensure_future(_disconnected(receive))
+        deadline = asyncio.get_running_loop().time() + wait_seconds
+        try:
+            while not news.any:
+                item = await _next(subscription, disconnect, deadline)
+                if item is None:
+                    return news
+                if subscription.dropped + subscription.interruptions != missed:
+                    missed = subscription.dropped + subscription.interruptions
+                    await _read(svc, conversation_id, news, shown)
+                    continue
+                await _take(svc, conversation_id, member_id, news, shown, item.event)
+        except _Disconnected:
+            return None
+        finally:
+            disconnect.cancel()
+    return news
+
+
+async def _read(svc: Services, conversation_id: str, news: News, shown: Shown) -> None:
+    """Catch up from the store: the messages after ``news.last_index``, and the state."""
+    # The state first: a chat that ends meanwhile is answered as ended on the next poll.
+    ended = (await get_conversation(svc.database, conversation_id)).state == "ended"
+    while True:
+        page = await stored_messages(
+            svc.database, conversation_id, after=news.last_index, limit=MAX_PAGE
+        )
+        for message in page:
+            news.last_index = message.index
+            body = message.as_json()
+            if shown(body):
+                news.messages.append(body)
+        if news.messages or len(page) < MAX_PAGE:
+            break
+    news.ended = ended
+
+
+async def _take(
+    svc: Services,
+    conversation_id: str,
+    member_id: str,
+    news: News,
+    shown: Shown,
+    event: dict[str, Any],
+) -> None:
+    """Add one broker event to the answer; a gap in the indexes is filled from the store."""
+    kind = event.get("type")
+    if kind == "message":
+        index = event["index"]
+        if index <= news.last_index:
+            return
+        if index > news.last_index + 1:
+            await _read(svc, conversation_id, news, shown)
+            return
+        news.last_index = index
+        if shown(event["message"]):
+            news.messages.append(event["message"])
+    elif kind == "typing" and event["member"]["id"] != member_id:
+        news.typing.append({"member": event["member"], "typing": bool(event["typing"])})
+    elif kind == "conversation" and event.get("state") == "ended":
+        # Its leave messages were published first; read in case any were lost.
+        await _read(svc, conversation_id, news, shown)
+
+
+async def _next(
+    subscription: Subscription, disconnect: asyncio.Future[None], deadline: float
+) -> BrokerMessage | None:
+    """The next broker event; None at the deadline or when the broker closed."""
+    remaining = deadline - asyncio.get_running_loop().time()
+    if remaining <= 0:
+        return None
+    following: asyncio.Future[BrokerMessage] = asyncio.ensure_future(anext(subscription))
+    waiting: set[asyncio.Future[Any]] = {following, disconnect}
+    done, _ = await asyncio.wait(waiting, timeout=remaining, return_when=asyncio.FIRST_COMPLETED)
+    if following in done:
+        try:
+            return following.result()
+        except StopAsyncIteration:
+            return None
+    following.cancel()
+    if disconnect in done:
+        raise _Disconnected
+    return None
+
+
+async def _disconnected(receive: Receive) -> None:
+    """Return when the client closes the connection (the request body is already read)."""
+    while (await receive())["type"] != "http.disconnect":
+        pass
