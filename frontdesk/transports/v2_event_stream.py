@@ -17,6 +17,7 @@ from frontdesk.actions.chat_views import (
     get_conversation,
     list_messages,
 )
+from frontdesk.actions.routing import queue_position
 from frontdesk.errors import FrontdeskError, InvalidInput, Unauthorized
 from frontdesk.transports.event_stream import (
     AUTH_TIMEOUT_SECONDS,
@@ -39,6 +40,7 @@ from frontdesk.transports.v2_frames import (
     message_entity,
     message_frame,
     metadata_frame,
+    queue_body,
 )
 from frontdesk.transports.v2_sockets import Guest, message_index, verify_guest
 
@@ -83,6 +85,8 @@ class _Cursor:
 
     def __init__(self) -> None:
         self.sent = 0
+        # A conversation only ever leaves the queue, so once it has, nobody asks again.
+        self.queued = True
 
 
 async def _stream(svc: Services, outbox: Outbox, caller: Guest, after: int | None) -> None:
@@ -122,6 +126,19 @@ async def _stream(svc: Services, outbox: Outbox, caller: Guest, after: int | Non
                 if frame is not None:
                     await outbox.send_locked(frame)
 
+    async def tell_queue_position() -> None:
+        """While the visitor waits for an agent: a ``queue-position`` frame (checked each beat)."""
+        if not cursor.queued:
+            return
+        # Read and sent under the lock: an agent's join, published after its commit, can only
+        # follow a place read before it, so the last word the visitor gets is the agent's.
+        async with outbox.lock:
+            place = await queue_position(svc.database, cid)
+            if place is None:
+                cursor.queued = False
+                return
+            await outbox.send_locked(metadata_frame("queue-position", queue_body(cid, place)))
+
     async def read() -> None:
         while True:
             try:
@@ -147,7 +164,10 @@ async def _stream(svc: Services, outbox: Outbox, caller: Guest, after: int | Non
         cursor.sent = conversation.last_index if after is None else after
         if after is not None:
             await replay(after)
-        failure = await run_until_first_ends(forward(), read(), heartbeat(outbox, HEARTBEAT))
+        await tell_queue_position()
+        failure = await run_until_first_ends(
+            forward(), read(), heartbeat(outbox, HEARTBEAT, tell_queue_position)
+        )
     if isinstance(failure, FrontdeskError):
         await refuse(outbox, failure, CLOSE_BAD_FRAME, lambda body: metadata_frame("error", body))
     await close_quietly(outbox.websocket)

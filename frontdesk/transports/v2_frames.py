@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from frontdesk.actions.chat_views import MemberView, MessageView
+from frontdesk.actions.routing import QueuePosition
 
 BASE = "/api/v2/webchat/guest/conversations"
 
@@ -133,3 +134,12 @@ def frame_for(event: dict[str, Any], own_member_id: str) -> dict[str, Any] | Non
 def metadata_frame(kind: str, body: dict[str, Any]) -> dict[str, Any]:
     """A frame about the stream itself (``ready``, ``error``)."""
     return {"topicName": "channel.metadata", "eventBody": body, "metadata": {"type": kind}}
+
+
+def queue_body(conversation_id: str, place: QueuePosition) -> dict[str, Any]:
+    """Where a waiting visitor stands: position 1 is next; the wait is a rough estimate."""
+    return {
+        "conversationId": conversation_id,
+        "position": place.position,
+        "estimatedWaitSeconds": place.estimated_wait_seconds,
+    }

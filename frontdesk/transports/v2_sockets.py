@@ -16,13 +16,14 @@ from starlette.websockets import WebSocket
 from frontdesk.actions.chat import Visitor, send_message, set_typing
 from frontdesk.actions.chat_views import (
     MAX_PAGE,
+    get_conversation,
     get_member,
     list_members,
     list_messages,
     not_found,
 )
 from frontdesk.actions.files import get_file
-from frontdesk.actions.routing import finish_conversation, start_conversation
+from frontdesk.actions.routing import finish_conversation, queue_position, start_conversation
 from frontdesk.errors import (
     Forbidden,
     InvalidInput,
@@ -35,6 +36,7 @@ from frontdesk.transports.v2_frames import (
     BASE,
     member_entity,
     message_entity,
+    queue_body,
 )
 
 if TYPE_CHECKING:
@@ -109,6 +111,17 @@ class EntitiesReply(BaseModel):
     entities: list[dict[str, Any]]
     pageSize: int
     total: int | None = None
+
+
+class QueueReply(BaseModel):
+    """Where the conversation stands; the position and the wait only while it is queued."""
+
+    conversationId: str
+    state: str = Field(description="`queued`, `active` or `ended`.")
+    position: int | None = Field(default=None, description="1 is next.")
+    estimatedWaitSeconds: int | None = Field(
+        default=None, description="A rough estimate from recent waits."
+    )
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -260,6 +273,17 @@ async def get_messages(
     )
     entities = [e for e in (message_entity(m) for m in messages) if e is not None]
     return EntitiesReply(entities=entities, pageSize=maxResults)
+
+
+@router.get(f"{BASE}/{{conversation_id}}/queue", summary="Place in the queue")
+async def get_queue(conversation_id: str, caller: Caller, request: Request) -> QueueReply:
+    """The visitor's place in the queue and a rough wait, until an agent has the chat."""
+    database = _services(request).database
+    place = await queue_position(database, conversation_id)
+    if place is not None:
+        return QueueReply(state="queued", **queue_body(conversation_id, place))
+    conversation = await get_conversation(database, conversation_id)
+    return QueueReply(conversationId=conversation_id, state=conversation.state)
 
 
 @router.get(

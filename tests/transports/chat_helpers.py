@@ -76,13 +76,14 @@ def error_code(response: httpx.Response, status: int) -> str:
     return code
 
 
-async def next_frame(ws: ClientConnection, *, heartbeats: bool = False) -> dict[str, Any]:
-    """The next frame, skipping heartbeats unless asked for."""
+async def next_frame(
+    ws: ClientConnection, *, heartbeats: bool = False, queue: bool = False
+) -> dict[str, Any]:
+    """The next frame, skipping heartbeats and queue positions unless asked for."""
     while True:
         async with asyncio.timeout(10):
             frame: dict[str, Any] = json.loads(await ws.recv())
-        is_heartbeat = frame.get("metadata", {}).get("type") == "heartbeat" or (
-            frame.get("type") == "heartbeat"
-        )
-        if heartbeats or not is_heartbeat:
+        kind = frame.get("metadata", {}).get("type")
+        is_heartbeat = kind == "heartbeat" or frame.get("type") == "heartbeat"
+        if (heartbeats or not is_heartbeat) and (queue or kind != "queue-position"):
             return frame

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,8 @@ from tests.transports.chat_helpers import (
     visitor_headers,
 )
 from tests.transports.live_server import LiveServer, live_server
+
+DOCS = Path(__file__).parents[2] / "docs" / "api" / "visitor-v2-sockets.md"
 
 
 @pytest.fixture
@@ -588,3 +591,120 @@ async def test_stream_handshakes_are_rate_limited_per_address(settings: Settings
         third, _ = await _open(server, chat)
         for ws in (first, second, third):
             await ws.close()
+
+
+# --- the queue position -----------------------------------------------------------------------
+
+
+async def test_the_queue_route_tells_a_waiting_visitor_their_place(
+    client: httpx.AsyncClient, services: Services
+) -> None:
+    first, second = await start_chat(client), await start_chat(client)
+    url = f"{BASE}/{second['id']}/queue"
+    waiting = await client.get(url, headers=visitor_headers(second))
+    assert waiting.status_code == 200, waiting.text
+    # No chat was accepted yet: the estimate falls back to a minute per place.
+    assert waiting.json() == {
+        "conversationId": second["id"],
+        "state": "queued",
+        "position": 2,
+        "estimatedWaitSeconds": 120,
+    }
+    _, token = await make_agent(services, "ada")
+    await client.post(f"/api/agent/conversations/{first['id']}/accept", headers=bearer(token))
+    moved = (await client.get(url, headers=visitor_headers(second))).json()
+    assert (moved["state"], moved["position"]) == ("queued", 1)
+    await client.post(f"/api/agent/conversations/{second['id']}/accept", headers=bearer(token))
+    taken = (await client.get(url, headers=visitor_headers(second))).json()
+    assert taken == {
+        "conversationId": second["id"],
+        "state": "active",
+        "position": None,
+        "estimatedWaitSeconds": None,
+    }
+    await client.post(f"/api/agent/conversations/{second['id']}/end", headers=bearer(token))
+    ended = (await client.get(url, headers=visitor_headers(second))).json()
+    assert (ended["state"], ended["position"]) == ("ended", None)
+
+
+async def test_the_queue_route_answers_only_for_the_own_conversation(
+    client: httpx.AsyncClient,
+) -> None:
+    mine, theirs = await start_chat(client), await start_chat(client)
+    foreign = await client.get(f"{BASE}/{theirs['id']}/queue", headers=visitor_headers(mine))
+    missing = await client.get(
+        f"{BASE}/00000000-0000-4000-8000-000000000000/queue", headers=visitor_headers(mine)
+    )
+    assert error_code(foreign, 404) == error_code(missing, 404) == "not_found"
+    assert foreign.json() == missing.json()
+    anonymous = await client.get(f"{BASE}/{mine['id']}/queue", headers=SITE_HEADERS)
+    assert error_code(anonymous, 401) == "unauthorized"
+
+
+async def test_the_stream_tells_a_waiting_visitor_their_place_until_an_agent_joins(
+    live: LiveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(event_stream, "HEARTBEAT_SECONDS", 0.05)
+    async with httpx.AsyncClient(base_url=live.http) as http:
+        first, second = await start_chat(http), await start_chat(http)
+        ws, _ = await _open(live, second)
+        told = await next_frame(ws, queue=True)
+        assert told == {
+            "topicName": "channel.metadata",
+            "eventBody": {
+                "conversationId": second["id"],
+                "position": 2,
+                "estimatedWaitSeconds": 120,
+            },
+            "metadata": {"type": "queue-position"},
+        }
+        # Told again with the heartbeats, so the place moves as the queue does.
+        assert (await next_frame(ws, queue=True))["metadata"]["type"] == "queue-position"
+        _, token = await make_agent(live.services, "ada")
+        agent = bearer(token)
+        await http.post(f"/api/agent/conversations/{first['id']}/accept", headers=agent)
+        while (frame := await next_frame(ws, queue=True))["eventBody"].get("position") != 1:
+            assert frame["metadata"]["type"] == "queue-position", frame
+        await http.post(f"/api/agent/conversations/{second['id']}/accept", headers=agent)
+        joined = await next_frame(ws)
+        assert joined["eventBody"]["bodyType"] == "member-join"
+        # Once an agent has the chat: heartbeats only, no more places.
+        frames = [await next_frame(ws, heartbeats=True, queue=True) for _ in range(6)]
+        kinds = [f["metadata"]["type"] for f in frames]
+        assert "queue-position" not in kinds[1:], kinds
+        assert kinds.count("heartbeat") >= 4, kinds
+        await ws.close()
+
+
+async def test_the_stream_of_an_accepted_chat_tells_no_queue_position(
+    live: LiveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(event_stream, "HEARTBEAT_SECONDS", 0.05)
+    async with httpx.AsyncClient(base_url=live.http) as http:
+        chat = await start_chat(http)
+        _, token = await make_agent(live.services, "ada")
+        await http.post(f"/api/agent/conversations/{chat['id']}/accept", headers=bearer(token))
+        ws, _ = await _open(live, chat)
+        frames = [await next_frame(ws, heartbeats=True, queue=True) for _ in range(3)]
+        assert [f["metadata"]["type"] for f in frames] == ["heartbeat"] * 3
+        await ws.close()
+
+
+def _queue_examples() -> list[dict[str, Any]]:
+    """The JSON examples of the docs' Queue position section: the route's answer, then the frame."""
+    text = DOCS.read_text(encoding="utf-8")
+    section = text.split("## Queue position", 1)[1].split("\n## ", 1)[0]
+    return [json.loads(block) for block in re.findall(r"```json\n(.*?)\n```", section, re.S)]
+
+
+async def test_the_documented_queue_examples_have_the_real_shapes(live: LiveServer) -> None:
+    route, frame = _queue_examples()
+    async with httpx.AsyncClient(base_url=live.http) as http:
+        await start_chat(http)
+        chat = await start_chat(http)
+        answer = await http.get(f"{BASE}/{chat['id']}/queue", headers=visitor_headers(chat))
+        assert answer.json() == {**route, "conversationId": chat["id"]}
+        ws, _ = await _open(live, chat)
+        told = await next_frame(ws, queue=True)
+        assert told == {**frame, "eventBody": {**frame["eventBody"], "conversationId": chat["id"]}}
+        await ws.close()

@@ -37,6 +37,9 @@ export const BUILT_IN: Pack = {
       RestoreTimeoutBody: 'Your previous chat has ended. Start a new one?',
       UnreadMessagesTitle: 'unread messages', Disconnected: 'Connection lost. Reconnecting…',
       Transcript: 'Chat messages',
+      AsyncCloseQuestion: 'Keep this chat? We will bring it back when a reply arrives, or you can end it now.',
+      KeepChat: 'Keep chat', Cancel: 'Cancel', Emoji: 'Emoji', LoadingHistory: 'Loading earlier messages…',
+      QueuePosition: 'You are number <%Position%> in line, about <%Minutes%> min',
     },
   },
   de: {
@@ -60,6 +63,11 @@ export const BUILT_IN: Pack = {
       RestoreTimeoutBody: 'Ihr letzter Chat wurde beendet. Einen neuen beginnen?',
       UnreadMessagesTitle: 'ungelesene Nachrichten', Disconnected: 'Verbindung verloren. Neuer Versuch…',
       Transcript: 'Chatnachrichten',
+      AsyncCloseQuestion:
+        'Chat behalten? Wir öffnen ihn wieder, sobald eine Antwort kommt. Oder beenden Sie ihn jetzt.',
+      KeepChat: 'Chat behalten', Cancel: 'Abbrechen', Emoji: 'Emoji',
+      LoadingHistory: 'Frühere Nachrichten werden geladen…',
+      QueuePosition: 'Sie sind Nummer <%Position%> in der Warteschlange, etwa <%Minutes%> Min.',
     },
   },
   ar: {
@@ -81,6 +89,10 @@ export const BUILT_IN: Pack = {
       RestoreTimeoutBody: 'انتهت دردشتك السابقة. هل تريد بدء دردشة جديدة؟',
       UnreadMessagesTitle: 'رسائل غير مقروءة', Disconnected: 'انقطع الاتصال. جارٍ إعادة المحاولة…',
       Transcript: 'رسائل الدردشة',
+      AsyncCloseQuestion: 'هل تريد الاحتفاظ بهذه الدردشة؟ سنعيد فتحها عند وصول رد، أو يمكنك إنهاؤها الآن.',
+      KeepChat: 'الاحتفاظ بالدردشة', Cancel: 'إلغاء', Emoji: 'رموز تعبيرية',
+      LoadingHistory: 'جارٍ تحميل الرسائل السابقة…',
+      QueuePosition: 'أنت رقم <%Position%> في قائمة الانتظار، حوالي <%Minutes%> دقيقة',
     },
   },
 };

@@ -13,6 +13,8 @@ export const BUTTON_SHOWN = 'The chat button is already visible.';
 export const BUTTON_HIDDEN = 'The chat button is already hidden.';
 export const ALREADY_HIDDEN = 'WebChat is already hidden.';
 export const ALREADY_SHOWN = 'WebChat is already shown.';
+/** WebChatService's answer to `fetchHistory` when nothing older exists. */
+export const NO_MORE_HISTORY = 'No more messages to fetch';
 
 /** Cookie names after the widgets prefix (`shared/spec/cookies.md`, WebChat UI rows). */
 export const UI_COOKIES = {

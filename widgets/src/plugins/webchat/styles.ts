@@ -1,6 +1,7 @@
 /** WebChat's CSS; it lives in WebChat's own Shadow DOM root and uses the theme's custom properties. */
 export const CSS = `.fd-wc-button{position:fixed;bottom:20px;inset-inline-end:20px;padding:12px 18px;
-border-radius:24px;box-shadow:var(--fd-shadow);font-weight:600}
+border-radius:24px;box-shadow:var(--fd-shadow);font-weight:600;display:inline-flex;align-items:center;gap:6px}
+.fd-wc-icon{flex:none}
 .fd-wc-window{position:fixed;bottom:12px;inset-inline-end:12px;width:370px;max-width:calc(100vw - 24px);
 height:560px;max-height:calc(100vh - 24px);display:flex;flex-direction:column;background:var(--fd-bg);
 color:var(--fd-fg);border:1px solid var(--fd-border);border-radius:var(--fd-radius);box-shadow:var(--fd-shadow);
@@ -37,7 +38,8 @@ overflow-wrap:anywhere}
 .fd-wc-system{align-self:center;font-size:12px;color:var(--fd-muted);text-align:center}
 .fd-wc-typing,.fd-wc-offline{margin:0;padding:4px 12px;font-size:12px;color:var(--fd-muted)}
 .fd-wc-offline{background:var(--fd-surface);color:var(--fd-danger)}
-.fd-wc-footer{border-top:1px solid var(--fd-border);padding:8px;display:flex;flex-direction:column;gap:6px}
+.fd-wc-footer{position:relative;border-top:1px solid var(--fd-border);padding:8px;display:flex;flex-direction:column;
+gap:6px}
 .fd-wc-footer textarea{width:100%;resize:none;padding:8px}
 .fd-wc-sendrow{display:flex;align-items:center;gap:6px}
 .fd-wc-sendrow>span{flex:1;font-size:12px;color:var(--fd-muted)}
@@ -48,4 +50,14 @@ justify-content:center;gap:12px;overflow:auto}
 padding:14px;background:var(--fd-bg);border:1px solid var(--fd-border);border-radius:var(--fd-radius);
 box-shadow:var(--fd-shadow)}
 .fd-wc-toast h2{margin:0 0 4px;font-size:16px}
-.fd-wc-toast p{margin:0 0 10px}`;
+.fd-wc-toast p{margin:0 0 10px}
+.fd-wc-queue{margin:0;padding:6px 12px;font-size:13px;background:var(--fd-surface);text-align:center}
+.fd-wc-loading::before{content:'';display:inline-block;width:10px;height:10px;margin-inline-end:6px;
+border:2px solid var(--fd-border);border-top-color:var(--fd-accent);border-radius:50%;animation:fd-spin 1s linear infinite}
+@keyframes fd-spin{to{transform:rotate(1turn)}}
+.fd-wc-emoji{font-size:18px;min-width:32px}
+.fd-wc-emojis{position:absolute;bottom:100%;inset-inline:8px;display:grid;grid-template-columns:repeat(8,1fr);
+gap:2px;padding:6px;max-height:180px;overflow:auto;background:var(--fd-bg);border:1px solid var(--fd-border);
+border-radius:var(--fd-radius);box-shadow:var(--fd-shadow)}
+.fd-wc-emojis button{font-size:20px;padding:4px;min-height:36px;border-color:transparent}
+.fd-wc-emojis button:focus{border-color:var(--fd-accent)}`;

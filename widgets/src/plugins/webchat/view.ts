@@ -4,6 +4,7 @@
  * that `sanitize.ts` already rebuilt.
  */
 import { h, type ComponentChild } from 'preact';
+import { emojiButton, emojiMenu } from './emoji_menu';
 import type { Field } from './form';
 import { markdown } from './markdown';
 
@@ -19,7 +20,8 @@ export interface Entry {
 }
 
 export type Stage = 'form' | 'starting' | 'chat' | 'ended';
-export type Confirm = 'close' | 'end' | undefined;
+/** A question over the window: close the form, end the chat, or keep an async chat. */
+export type Confirm = 'close' | 'end' | 'keep' | undefined;
 
 export interface WebChatView {
   button: boolean;
@@ -42,6 +44,12 @@ export interface WebChatView {
   overlay: { nodes: DocumentFragment; hideFooter: boolean } | undefined;
   toast: 'invite' | 'reinvite' | undefined;
   offline: boolean;
+  /** The visitor's place in the queue while no agent has the chat. */
+  queue: { position: number; minutes: number } | undefined;
+  /** The emoji menu's choices (none: no menu). */
+  emojis: string[];
+  emojiOpen: boolean;
+  loadingHistory: boolean;
 }
 
 export interface WebChatActions {
@@ -56,9 +64,15 @@ export interface WebChatActions {
   accept(): void;
   reject(): void;
   endChat(): void;
+  /** Hide an async chat and keep it running. */
+  keep(): void;
+  toggleEmojis(open?: boolean): void;
+  insertEmoji(emoji: string): void;
+  /** The transcript is scrolled to its top: older messages, if there are any. */
+  older(): void;
 }
 
-type T = (key: string, fill?: Record<string, string | number>) => string;
+export type T = (key: string, fill?: Record<string, string | number>) => string;
 
 const time = (ms: number): string =>
   new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
@@ -126,6 +140,14 @@ function toastView(view: WebChatView, actions: WebChatActions, t: T): ComponentC
 }
 
 function overlayView(view: WebChatView, actions: WebChatActions, t: T): ComponentChild {
+  if (view.confirm === 'keep') {
+    return h('div', { class: 'fd-wc-overlay', role: 'alertdialog', 'aria-labelledby': 'fd-wc-confirm' },
+      h('p', { id: 'fd-wc-confirm' }, t('AsyncCloseQuestion')),
+      h('div', { class: 'fd-wc-actions' },
+        h('button', { type: 'button', class: 'fd-wc-keep', onClick: actions.keep }, t('KeepChat')),
+        h('button', { type: 'button', class: 'fd-plain fd-wc-yes', onClick: () => actions.answer(true) }, t('EndChat')),
+        h('button', { type: 'button', class: 'fd-plain fd-wc-no', onClick: () => actions.answer(false) }, t('Cancel'))));
+  }
   if (view.confirm) {
     return h('div', { class: 'fd-wc-overlay', role: 'alertdialog', 'aria-labelledby': 'fd-wc-confirm' },
       h('p', { id: 'fd-wc-confirm' }, t(view.confirm === 'end' ? 'ChatEndQuestion' : 'ConfirmCloseWindow')),
@@ -147,6 +169,7 @@ function footerView(view: WebChatView, actions: WebChatActions, t: T): Component
   if (view.stage !== 'chat' || view.overlay?.hideFooter) return null;
   const left = view.maxLength - view.draft.length;
   return h('div', { class: 'fd-wc-footer' },
+    emojiMenu(view, actions, t),
     h('textarea', {
       id: 'fd-wc-input', rows: 2, value: view.draft, maxLength: view.maxLength,
       placeholder: t('TextInputPlaceholder'), 'aria-label': t('TextInputLabel'),
@@ -163,6 +186,7 @@ function footerView(view: WebChatView, actions: WebChatActions, t: T): Component
       view.charCount
         ? h('span', { id: 'fd-wc-count', class: 'fd-wc-count' }, t('CharsRemaining', { Count: left }))
         : h('span', null),
+      emojiButton(view, actions, t),
       h('button', { type: 'button', class: 'fd-plain fd-wc-end', onClick: actions.endChat }, t('EndChat')),
       h('button', { type: 'button', id: 'fd-wc-send', onClick: actions.send,
         disabled: view.draft.trim() === '' }, t('Send'))));
@@ -177,11 +201,24 @@ function bodyView(view: WebChatView, actions: WebChatActions, t: T): ComponentCh
       h('button', { type: 'submit', id: 'fd-wc-submit', disabled: view.stage === 'starting' },
         t(view.stage === 'starting' ? 'Connecting' : 'ChatFormSubmit')));
   }
+  const top = (event: Event): void => {
+    if ((event.currentTarget as HTMLElement).scrollTop <= 0) actions.older();
+  };
   return h('ol', {
     class: 'fd-wc-log', id: 'fd-wc-log', role: 'log', 'aria-live': 'polite', 'aria-label': t('Transcript'),
-    tabIndex: 0,
-  }, view.entries.map((entry) => entryView(entry, t, view.markdown)));
+    'aria-busy': view.loadingHistory ? 'true' : undefined, tabIndex: 0, onScroll: top,
+    // A transcript too short to scroll still pages back when the visitor scrolls up.
+    onWheel: (event: WheelEvent) => {
+      if (event.deltaY < 0) top(event);
+    },
+  },
+  view.loadingHistory ? h('li', { key: 'loading', class: 'fd-wc-system fd-wc-loading' }, t('LoadingHistory')) : null,
+  view.entries.map((entry) => entryView(entry, t, view.markdown)));
 }
+
+/** A speech bubble drawn inline: an emoji glyph shows as a box where no emoji font is installed. */
+const chatIcon = () => h('svg', { 'aria-hidden': 'true', viewBox: '0 0 24 24', width: 18, height: 18, class: 'fd-wc-icon' },
+  h('path', { fill: 'currentColor', d: 'M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z' }));
 
 export function WebChatPanel({ view, actions, t }: {
   view: WebChatView; actions: WebChatActions; t: T;
@@ -209,6 +246,10 @@ export function WebChatPanel({ view, actions, t }: {
     view.minimized ? null : [
       view.offline ? h('p', { class: 'fd-wc-offline', role: 'status' }, t('Disconnected')) : null,
       h('div', { class: 'fd-wc-body' }, bodyView(view, actions, t), overlayView(view, actions, t)),
+      view.queue && view.stage === 'chat'
+        ? h('p', { class: 'fd-wc-queue', role: 'status' },
+          t('QueuePosition', { Position: view.queue.position, Minutes: view.queue.minutes }))
+        : null,
       view.agentTyping !== undefined && view.stage === 'chat'
         ? h('p', { class: 'fd-wc-typing', role: 'status' },
           t('AgentTyping', { Agent: view.agentTyping || t('AgentNameDefault') }))
@@ -219,7 +260,7 @@ export function WebChatPanel({ view, actions, t }: {
   return h('div', { class: 'fd-wc' },
     view.button && !view.open
       ? h('button', { type: 'button', class: 'fd-wc-button cx-webchat-chat-button', onClick: actions.openFromButton },
-        h('span', { 'aria-hidden': 'true' }, '💬'), ' ', t('ChatButton'))
+        chatIcon(), ' ', t('ChatButton'))
       : null,
     toastView(view, actions, t),
     panel);

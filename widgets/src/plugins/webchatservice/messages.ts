@@ -4,9 +4,16 @@
  */
 import type { CookieStore } from '../../core/cookies';
 import { isRecord } from '../../core/common';
-import type { Member, RawMessage } from './v2_sockets';
 
 export type PartyType = 'Client' | 'Agent' | 'Supervisor' | 'Bot' | 'External';
+
+/** Someone in the chat, as messages and events name them. */
+export interface Party {
+  id: string;
+  type: PartyType;
+  name: string;
+  avatar?: string;
+}
 
 export interface ChatMessage {
   index: number;
@@ -22,40 +29,6 @@ export interface ChatMessage {
 export const FILTERS_COOKIE = 'webchat.state.filters';
 /** The co-browse start token WebChat sends; never shown. */
 const HIDDEN = /\{start:\d{9}\}/;
-
-const TYPES: Record<string, string> = {
-  standard: 'Message', notice: 'Notice', 'member-join': 'ParticipantJoined',
-  'member-leave': 'ParticipantLeft',
-};
-
-/** The party type of `member`, seen from the visitor whose member id is `self`. */
-export function partyType(member: Member | undefined, self: string): PartyType {
-  if (!member) return 'External';
-  if (member.id === self) return 'Client';
-  switch (member.role) {
-    case 'AGENT': return 'Agent';
-    case 'WORKFLOW': return 'Bot';
-    case 'CUSTOMER': return 'Client';
-    default: return 'External';
-  }
-}
-
-/** A v2 message in the normalised shape; a workflow's notice shows as `External`. */
-export function normalise(raw: RawMessage, member: Member | undefined, self: string): ChatMessage {
-  const type = TYPES[raw.bodyType ?? 'standard'] ?? 'Message';
-  let from = partyType(member, self);
-  if (type === 'Notice' && from === 'Bot') from = 'External';
-  const message: ChatMessage = {
-    index: typeof raw.index === 'number' ? raw.index : 0,
-    type,
-    text: typeof raw.body === 'string' ? raw.body : '',
-    timestamp: Date.parse(raw.timestamp ?? '') || Date.now(),
-    from: { id: member?.id ?? raw.sender?.id ?? '', type: from, name: member?.displayName ?? '' },
-    id: raw.id,
-  };
-  if (member?.avatarImageUrl) message.avatar = member.avatarImageUrl;
-  return message;
-}
 
 interface StoredFilter {
   source: string;

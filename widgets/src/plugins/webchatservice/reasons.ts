@@ -1,6 +1,4 @@
 /** WebChatService's rejection reasons: callers match on these strings, so they never change. */
-import { V2 } from './v2_sockets';
-
 export const ACTIVE = 'There is already an active chat session';
 export const NO_SESSION = 'There is no active chat session';
 export const NO_SESSION_FILTERED = 'No active chat session.';
@@ -20,6 +18,9 @@ export const NOTHING_TO_RESTORE = 'No chat session found to restore.';
 export const NO_USERDATA_UPDATE =
   "This transport doesn't support updating userData during an active chat.";
 export const NO_HISTORY = 'Fetching messages history applies to only Asynchronous chat.';
-export const NO_TRANSPORT = 'The REST polling chat transport is not available yet: set '
-  + `webchat.transport.type to '${V2}'.`;
 export const UNKNOWN_TRANSPORT = 'Unknown chat transport type.';
+export const NO_POLLING = "This transport doesn't support polling.";
+export const NOT_POLLING = 'Not currently polling. Ignoring command.';
+export const NO_MORE_HISTORY = 'No more messages to fetch';
+export const BAD_PREVIEW_INPUT = "Invalid value provided for the 'input' property: "
+  + 'give a textarea or a text input element.';

@@ -1,11 +1,17 @@
 /**
  * The `purecloud-v2-sockets` transport: REST to create and drive a guest conversation, a
- * WebSocket for its events. It owns the five `webchat.state.purecloud-v2-sockets.*` cookies,
- * the socket's life (token frame, heartbeat tracking, reconnect with jittered back-off) and
- * the catch-up after a reconnect; what the events mean is the service's business.
+ * WebSocket (`v2_stream.ts`) for its events. It owns the five
+ * `webchat.state.purecloud-v2-sockets.*` cookies and reads v2 messages and members into the
+ * normalised shapes; what the events mean is the session logic's business.
  */
-import type { CookieStore } from '../../core/cookies';
 import { isRecord } from '../../core/common';
+import { createRequest } from './http';
+import type { Party } from './messages';
+import type {
+  ChatTransport, Received, StartRequest, TransportListener, TransportSession, TransportSetup,
+} from './transport';
+import { normalise, partyOf, type Member, type RawMessage } from './v2_messages';
+import { createV2Stream } from './v2_stream';
 
 export const V2 = 'purecloud-v2-sockets';
 const PREFIX = `webchat.state.${V2}.`;
@@ -19,293 +25,184 @@ export const V2_COOKIES = {
 } as const;
 
 const API = '/api/v2/webchat/guest/conversations';
-const HEARTBEAT = 'WebSocket Heartbeat';
-const MAX_BACKOFF_MS = 30000;
 const PAGE = 100;
+const MIN_TIMEOUT_MS = 12000;
+/** Registration form fields as v2 `customFields` name them. */
+const FORM_FIELDS: Record<string, string> = {
+  firstname: 'firstName', lastname: 'lastName', email: 'email', subject: 'subject',
+};
 
-export interface V2Session {
+interface V2Session {
   conversationId: string;
   memberId: string;
   jwt: string;
   eventStreamUri: string;
 }
 
-export interface RawMessage {
-  id: string;
-  index?: number;
-  body?: string;
-  bodyType?: string;
-  sender?: { id?: string };
-  timestamp?: string;
-  [key: string]: unknown;
-}
-
-export interface Member {
-  id: string;
-  displayName?: string;
-  avatarImageUrl?: string;
-  role?: string;
-  state?: string;
-}
-
-/** A failed request: HTTP status (0 = no answer) and the server's error envelope. */
-export interface RequestError {
-  status: number;
-  code: string;
-  message: string;
-  details?: unknown;
-}
-
-/** What the transport reports to the service. */
-export interface V2Listener {
-  frame(type: string, body: Record<string, unknown>): void;
-  /** Messages missed while the socket was not open; `first` on the first open. */
-  caughtUp(messages: RawMessage[], first: boolean): void;
-  disconnected(): void;
-  reconnected(): void;
-  /** The conversation ended elsewhere (another tab, the server). */
-  ended(): void;
-  /** The server no longer knows the session (401/404). */
-  lost(error: RequestError): void;
-}
-
-export interface V2Options {
-  dataURL: string;
-  timeout: number;
-  reconnectInterval: number;
-  heartbeatInterval: number;
-  fetch: typeof fetch;
-  WebSocket: typeof WebSocket;
-  /** Where the browser announces `offline` / `online` (the window): drop and reconnect at once. */
-  network?: Pick<Window, 'addEventListener' | 'removeEventListener'>;
-  cookies: CookieStore;
-}
-
-export interface V2Transport {
-  create(body: Record<string, unknown>): Promise<V2Session>;
-  /** The session the cookies hold, if all its parts are there. */
-  stored(): V2Session | undefined;
-  request<T>(method: string, path: string, body?: unknown): Promise<T>;
-  member(id: string): Promise<Member>;
-  members(): Promise<Member[]>;
-  /** Every message after `after` (all when undefined), oldest first. */
-  messagesAfter(after: string | undefined): Promise<RawMessage[]>;
-  lastId(): string | undefined;
-  rememberLast(id: string): void;
-  /**
-   * Open the event stream. On every open the own member is checked and what was missed is
-   * fetched: the whole history on the first open when `full`, else what came after LastMsgId.
-   */
-  connect(listener: V2Listener, full: boolean): void;
-  /** True while this tab's conversation is still the one in the cookies. */
-  current(): boolean;
-  /** Close the socket and stop every timer; with `clear`, remove the cookies too. */
-  stop(clear: boolean): void;
-}
-
-export const isLost = (error: unknown): boolean =>
-  isRecord(error) && (error['status'] === 401 || error['status'] === 404);
+const text = (value: unknown): string => typeof value === 'string' ? value : '';
+const number = (value: unknown, fallback: number): number =>
+  typeof value === 'number' && value >= 0 ? value : fallback;
 
 function entities<T>(value: unknown): T[] {
   if (Array.isArray(value)) return value as T[];
   return isRecord(value) && Array.isArray(value['entities']) ? value['entities'] as T[] : [];
 }
 
-export function createV2Transport(options: V2Options): V2Transport {
-  const { cookies } = options;
-  const base = options.dataURL.replace(/\/+$/, '') + API;
+export function createV2Transport(setup: TransportSetup): ChatTransport {
+  const { cookies, option } = setup;
   let session: V2Session | undefined;
-  let socket: WebSocket | undefined;
-  let stopped = true;
-  let down = false;
-  let attempt = 0;
-  let beatTimer: ReturnType<typeof setTimeout> | undefined;
-  let retryTimer: ReturnType<typeof setTimeout> | undefined;
-  let unwatch: (() => void) | undefined;
-
-  const request = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const headers: Record<string, string> = { Accept: 'application/json' };
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
-    if (session) headers['Authorization'] = `Bearer ${session.jwt}`;
-    const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), options.timeout);
-    let response: Response;
-    try {
-      response = await options.fetch(base + path, {
-        method, headers, signal: abort.signal,
-        body: body === undefined ? null : JSON.stringify(body),
-      });
-    } catch (error) {
-      const timedOut = abort.signal.aborted;
-      throw { status: 0, code: timedOut ? 'timeout' : 'network', message: String(error) };
-    } finally {
-      clearTimeout(timer);
-    }
-    let data: unknown;
-    try {
-      data = JSON.parse(await response.text());
-    } catch {
-      data = undefined;
-    }
-    if (!response.ok) {
-      const envelope = isRecord(data) && isRecord(data['error']) ? data['error'] : {};
-      const failure: RequestError = {
-        status: response.status,
-        code: typeof envelope['code'] === 'string' ? envelope['code'] : `http_${response.status}`,
-        message: typeof envelope['message'] === 'string' ? envelope['message'] : response.statusText,
-      };
-      if (envelope['details'] !== undefined) failure.details = envelope['details'];
-      throw failure;
-    }
-    return data as T;
+  let listener: TransportListener | undefined;
+  const members = new Map<string, Member>();
+  // Frames are read one after the other (member look-ups are asynchronous), so they reach the
+  // listener in the order they came.
+  let chain: Promise<void> = Promise.resolve();
+  const serial = (job: () => Promise<void>): void => {
+    chain = chain.then(job).catch(() => undefined);
   };
 
+  const request = createRequest({
+    fetch: setup.fetch,
+    // Genesys' own client never waits less than this for the guest chat API.
+    timeout: Math.max(number(option('ajaxTimeout'), MIN_TIMEOUT_MS), MIN_TIMEOUT_MS),
+    base: text(option('dataURL')).replace(/\/+$/, '') + API,
+    headers: (): Record<string, string> => session ? { Authorization: `Bearer ${session.jwt}` } : {},
+  });
   const conversation = (): string => `/${encodeURIComponent(session!.conversationId)}`;
+  const own = (): string => `${conversation()}/members/${encodeURIComponent(session!.memberId)}`;
   const member = (id: string): Promise<Member> =>
     request<Member>('GET', `${conversation()}/members/${encodeURIComponent(id)}`);
-
-  const messagesAfter = async (after: string | undefined): Promise<RawMessage[]> => {
-    const found: RawMessage[] = [];
-    let from = after;
-    for (;;) {
-      const query = `?maxResults=${PAGE}&sortOrder=ascending${from ? `&after=${encodeURIComponent(from)}` : ''}`;
-      const page = entities<RawMessage>(await request('GET', `${conversation()}/messages${query}`));
-      found.push(...page);
-      const last = page[page.length - 1];
-      if (page.length < PAGE || !last || last.id === from) return found;
-      from = last.id;
-    }
-  };
-
-  const clearTimers = (): void => {
-    clearTimeout(beatTimer);
-    clearTimeout(retryTimer);
-    unwatch?.();
-    unwatch = undefined;
-  };
-
+  const self = (): string => session?.memberId ?? '';
+  const isLost = (error: unknown): boolean =>
+    isRecord(error) && (error['status'] === 401 || error['status'] === 404);
   const current = (): boolean =>
     session !== undefined && cookies.get(V2_COOKIES.conversation) === session.conversationId;
 
-  const connect = (listener: V2Listener, full: boolean): void => {
-    stopped = false;
-    let first = true;
-    const goDown = (): void => {
-      clearTimeout(beatTimer);
-      if (!down) {
-        down = true;
-        listener.disconnected();
-      }
-    };
-    const retry = (): void => {
-      if (stopped) return;
-      const delay = Math.min(options.reconnectInterval * 2 ** attempt, MAX_BACKOFF_MS);
-      attempt++;
-      retryTimer = setTimeout(open, delay * (0.5 + Math.random() / 2));
-    };
-    const drop = (ws: WebSocket): void => {
-      if (socket !== ws || stopped) return;
-      socket = undefined;
-      goDown();
-      try {
-        ws.close();
-      } catch {
-        // Already closed.
-      }
-      retry();
-    };
-    const beat = (ws: WebSocket): void => {
-      clearTimeout(beatTimer);
-      beatTimer = setTimeout(() => drop(ws), options.heartbeatInterval);
-    };
-    const resume = async (ws: WebSocket): Promise<void> => {
-      try {
-        const me = await member(session!.memberId);
-        if (me.state === 'DISCONNECTED') return listener.ended();
-        const initial = first;
-        const missed = await messagesAfter(initial && full ? undefined : cookies.get(V2_COOKIES.last));
-        if (socket !== ws) return;
-        first = false;
-        listener.caughtUp(missed, initial);
-        attempt = 0;
-        if (down) {
-          down = false;
-          listener.reconnected();
-        }
-      } catch (error) {
-        if (isLost(error)) listener.lost(error as RequestError);
-        else drop(ws);
-      }
-    };
-    // The browser knows about a lost network long before a heartbeat is missed, and knows when
-    // it is back: reconnect then instead of waiting out the back-off.
-    const watch = (): void => {
-      const network = options.network;
-      if (!network || unwatch) return;
-      const offline = (): void => {
-        if (socket) drop(socket);
-      };
-      const online = (): void => {
-        if (stopped || socket) return;
-        clearTimeout(retryTimer);
-        attempt = 0;
-        open();
-      };
-      network.addEventListener('offline', offline);
-      network.addEventListener('online', online);
-      unwatch = () => {
-        network.removeEventListener('offline', offline);
-        network.removeEventListener('online', online);
-      };
-    };
-    const open = (): void => {
-      if (stopped || !session) return;
-      watch();
-      if (!current()) return listener.ended();
-      const ws = new options.WebSocket(session.eventStreamUri);
-      socket = ws;
-      ws.onopen = () => {
-        // The URL carries no secret: the token travels in the first frame.
-        ws.send(JSON.stringify({ type: 'auth', token: session!.jwt }));
-        beat(ws);
-        resume(ws).catch(() => undefined);
-      };
-      ws.onmessage = (event: MessageEvent) => {
-        if (socket !== ws) return;
-        beat(ws);
-        let frame: unknown;
-        try {
-          frame = JSON.parse(String(event.data));
-        } catch {
-          return;
-        }
-        if (!isRecord(frame) || !isRecord(frame['eventBody'])) return;
-        const body = frame['eventBody'];
-        if (body['message'] === HEARTBEAT) return;
-        if (!current()) return listener.ended();
-        const meta = frame['metadata'];
-        const type = isRecord(meta) && typeof meta['type'] === 'string' ? meta['type'] : '';
-        listener.frame(type, body);
-      };
-      ws.onclose = (event: CloseEvent) => {
-        // 4401/4404: the server refused the token or no longer has the conversation.
-        if (socket === ws && !stopped && (event.code === 4401 || event.code === 4404)) {
-          socket = undefined;
-          clearTimeout(beatTimer);
-          return listener.lost({ status: event.code - 4000, code: 'stream_refused', message: event.reason });
-        }
-        drop(ws);
-      };
-    };
-    open();
+  const memberOf = async (id: string): Promise<Member> => {
+    const known = members.get(id);
+    if (known) return known;
+    let found: Member;
+    try {
+      found = await member(id);
+    } catch {
+      // Not a member (e.g. the server's own notices): an External party, asked for once.
+      found = { id };
+    }
+    members.set(id, found);
+    return found;
+  };
+  const partyFor = async (id: string): Promise<Party> => partyOf(await memberOf(id), self());
+
+  const read = async (raws: RawMessage[]): Promise<Received[]> => {
+    const found: Received[] = [];
+    for (const raw of raws) {
+      if (typeof raw.index !== 'number') continue;
+      const sender = raw.sender?.id;
+      found.push({ message: normalise(raw, sender ? await memberOf(sender) : undefined, self()), original: raw });
+    }
+    return found;
+  };
+  const page = async (query: string): Promise<RawMessage[]> =>
+    entities<RawMessage>(await request('GET', `${conversation()}/messages?maxResults=${PAGE}${query}`));
+  const rawAfter = async (after: string | undefined): Promise<RawMessage[]> => {
+    const found: RawMessage[] = [];
+    let from = after;
+    for (;;) {
+      const batch = await page(`&sortOrder=ascending${from ? `&after=${encodeURIComponent(from)}` : ''}`);
+      found.push(...batch);
+      const last = batch[batch.length - 1];
+      if (batch.length < PAGE || !last || last.id === from) return found;
+      from = last.id;
+    }
+  };
+  /** The newest `count` messages before `before` (or of all), oldest first. */
+  const rawBefore = async (before: string | undefined, count: number): Promise<RawMessage[]> => {
+    const query = `?sortOrder=descending&maxResults=${Math.max(1, Math.min(count, PAGE))}`
+      + (before ? `&before=${encodeURIComponent(before)}` : '');
+    return entities<RawMessage>(await request('GET', `${conversation()}/messages${query}`)).reverse();
   };
 
+  const onFrame = async (type: string, body: Record<string, unknown>): Promise<void> => {
+    if (!session || !listener) return;
+    if (type === 'message') {
+      const [received] = await read([body as RawMessage]);
+      if (received) listener.pushed(received);
+      return;
+    }
+    if (type === 'queue-position') {
+      const position = body['position'];
+      const wait = body['estimatedWaitSeconds'];
+      if (typeof position === 'number' && typeof wait === 'number') {
+        listener.queue({ position, estimatedWaitSeconds: wait });
+      }
+      return;
+    }
+    const sender = isRecord(body['sender']) ? text(body['sender']['id']) : '';
+    if (type === 'typing-indicator' && sender && sender !== self()) listener.typing(await partyFor(sender));
+    if (type !== 'member-change') return;
+    const changed = isRecord(body['member']) ? body['member'] : body;
+    const id = text(changed['id']);
+    const state = text(changed['state']);
+    if (id === self()) {
+      if (state === 'DISCONNECTED') listener.ended(true);
+      return;
+    }
+    if (!id || !state) return;
+    members.delete(id);
+    listener.member(await partyFor(id), state !== 'DISCONNECTED');
+  };
+
+  let firstPage: number | undefined;
+  const stream = createV2Stream({
+    reconnectInterval: number(option('socketReconnectInterval'), 2000),
+    heartbeatInterval: number(option('socketHeartbeatTrackerInterval'), 14000),
+    WebSocket: setup.WebSocket,
+    network: setup.win,
+  }, {
+    target: () => session && { url: session.eventStreamUri, jwt: session.jwt },
+    current,
+    async missed(first) {
+      const me = await member(session!.memberId);
+      if (me.state === 'DISCONNECTED') return 'ended';
+      if (!first) return rawAfter(cookies.get(V2_COOKIES.last));
+      return firstPage ? rawBefore(undefined, firstPage) : rawAfter(undefined);
+    },
+    caughtUp: (raws, first) => serial(async () => {
+      const received = await read(raws);
+      listener?.caughtUp(received, first);
+    }),
+    frame: (type, body) => serial(() => onFrame(type, body)),
+    disconnected: () => listener?.disconnected(),
+    reconnected: () => listener?.reconnected(),
+    ended: () => listener?.ended(false),
+    lost: (error) => listener?.lost(error),
+    isLost,
+  });
+
+  const opened = (found: V2Session): TransportSession => ({
+    self: found.memberId,
+    data: { conversationId: found.conversationId, memberId: found.memberId, eventStreamUri: found.eventStreamUri },
+  });
+
   return {
-    async create(body) {
+    type: V2,
+    async start(asked: StartRequest) {
       session = undefined;
+      members.clear();
+      const interaction = asked.interactionData;
+      const customFields: Record<string, string> = { ...asked.userData };
+      for (const [key, name] of Object.entries(FORM_FIELDS)) {
+        if (asked.form[key]) customFields[name] = asked.form[key]!;
+      }
+      const body: Record<string, unknown> = {
+        deploymentId: text(option('deploymentKey')),
+        organizationId: text(option('orgGuid') ?? option('organizationId')),
+        routingTarget: { targetType: 'QUEUE', ...(isRecord(interaction['routing']) ? interaction['routing'] : {}) },
+        memberInfo: { displayName: asked.nickname, role: 'CUSTOMER', customFields },
+      };
+      if (isRecord(interaction['journey'])) body['journeyContext'] = interaction['journey'];
       const made = await request<Record<string, unknown>>('POST', '', body);
-      const own = made['member'];
-      const memberId = isRecord(own) ? own['id'] : undefined;
+      const ownMember = made['member'];
+      const memberId = isRecord(ownMember) ? ownMember['id'] : undefined;
       const { id, jwt, eventStreamUri } = made;
       if (typeof id !== 'string' || typeof jwt !== 'string' || typeof eventStreamUri !== 'string'
         || typeof memberId !== 'string') {
@@ -316,45 +213,56 @@ export function createV2Transport(options: V2Options): V2Transport {
       cookies.set(V2_COOKIES.conversation, id);
       cookies.set(V2_COOKIES.member, memberId);
       cookies.set(V2_COOKIES.socket, eventStreamUri);
-      return session;
+      return opened(session);
     },
     stored() {
       const conversationId = cookies.get(V2_COOKIES.conversation);
       const memberId = cookies.get(V2_COOKIES.member);
       const jwt = cookies.get(V2_COOKIES.token);
       const eventStreamUri = cookies.get(V2_COOKIES.socket);
+      if (conversationId !== session?.conversationId) members.clear();
       session = conversationId && memberId && jwt && eventStreamUri
         ? { conversationId, memberId, jwt, eventStreamUri }
         : undefined;
-      return session;
+      return session && opened(session);
     },
-    request,
-    member,
-    async members() {
-      return entities<Member>(await request('GET', `${conversation()}/members`));
+    async verify() {
+      const me = await member(session!.memberId);
+      if (me.state !== 'CONNECTED') throw { status: 0, code: 'ended', message: `member ${me.state ?? ''}` };
+      members.set(me.id, me);
     },
-    messagesAfter,
-    lastId: () => cookies.get(V2_COOKIES.last),
+    connect(given, pageSize) {
+      listener = given;
+      firstPage = pageSize;
+      stream.start();
+    },
+    messagesAfter: async (after) => read(await rawAfter(after)),
+    history: async (before, count) => read(await rawBefore(before, count)),
     rememberLast(id) {
       if (current()) cookies.set(V2_COOKIES.last, id);
     },
-    connect,
+    lastId: () => cookies.get(V2_COOKIES.last),
     current,
-    stop(clear) {
-      stopped = true;
-      down = false;
-      attempt = 0;
-      clearTimers();
-      const ws = socket;
-      socket = undefined;
-      try {
-        ws?.close();
-      } catch {
-        // Already closed.
+    async send(message) {
+      const reply = await request<unknown>('POST', `${own()}/messages`, { body: message });
+      if (isRecord(reply)) {
+        serial(async () => {
+          const [received] = await read([reply as RawMessage]);
+          if (received) listener?.pushed(received);
+        });
       }
+      return reply;
+    },
+    // v2 has no typing preview and no "stopped" call.
+    typing: () => request('POST', `${own()}/typing`),
+    end: () => request('DELETE', own()),
+    isLost,
+    stop(clear) {
+      stream.stop();
       // Another tab may have started a new conversation: only this one's cookies go.
       if (clear && current()) for (const name of Object.values(V2_COOKIES)) cookies.remove(name);
       session = undefined;
+      listener = undefined;
     },
   };
 }

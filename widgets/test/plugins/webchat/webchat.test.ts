@@ -1,10 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as R from '../../../src/plugins/webchat/reasons';
-import { registerWebChat } from '../../../src/plugins/webchat/webchat';
-import type { BusEvent } from '../../../src/core/types';
 import { reasonOf } from '../../helpers';
-import { fakeServer, type FakeServer } from '../webchatservice/fake_server';
-import { boot, settle, V2C, v2Config } from '../webchatservice/setup';
+import { fakeServer } from '../webchatservice/fake_server';
+import { settle, V2C } from '../webchatservice/setup';
+import { $, all, fill, openAndStart, page, shadow, submit, texts } from './setup';
 
 const XSS = '<img src=x onerror="window.hacked=1"><script>window.hacked=2</script><b>bold</b>';
 const last = <T>(list: T[]): T | undefined => list[list.length - 1];
@@ -15,43 +14,6 @@ afterEach(() => {
   document.body.innerHTML = '';
   vi.useRealTimers();
 });
-
-async function page(webchat: Record<string, unknown> = {}, cookies: Record<string, string> = {},
-  server: FakeServer = fakeServer(), transport: Record<string, unknown> = {}) {
-  const ui: BusEvent[] = [];
-  const started = await boot(v2Config(transport, webchat), cookies, server, (bus, win) => {
-    registerWebChat(bus, win);
-    for (const name of ['opened', 'submitted', 'started', 'rejected', 'completed', 'cancelled', 'closed',
-      'minimized', 'unminimized', 'messageAdded', 'chatButtonDisplayed']) {
-      bus.subscribe(`WebChat.${name}`, (event) => ui.push(event));
-    }
-  });
-  await settle();
-  return { ...started, ui, uiNamed: (name: string) => ui.filter((e) => e.event === `WebChat.${name}`) };
-}
-
-const shadow = () => document.querySelector('frontdesk-widget[data-plugin=WebChat]')?.shadowRoot;
-const $ = <T extends Element = HTMLElement>(selector: string): T => {
-  const found = shadow()?.querySelector<T>(selector);
-  if (!found) throw new Error(`no ${selector}`);
-  return found;
-};
-const all = (selector: string) => Array.from(shadow()?.querySelectorAll(selector) ?? []);
-function fill(selector: string, value: string) {
-  const input = $<HTMLInputElement>(selector);
-  input.value = value;
-  input.dispatchEvent(new Event('input', { bubbles: true }));
-}
-const submit = () => $<HTMLFormElement>('.fd-wc-form').dispatchEvent(new Event('submit', { cancelable: true }));
-const texts = () => all('.fd-wc-log li').map((li) => li.textContent ?? '');
-
-async function openAndStart(p: Awaited<ReturnType<typeof page>>, first = 'Ann') {
-  await p.bus.command('WebChat.open');
-  fill('#cx_webchat_form_firstname', first);
-  fill('#cx_webchat_form_lastname', 'Lee');
-  submit();
-  await settle();
-}
 
 describe('WebChat window', () => {
   it('button → form with validation → chat both ways → typing → end, with cookies and events', async () => {

@@ -73,6 +73,7 @@ export function fakeServer() {
   let conversation = '';
   let jwt = '';
   let count = 0;
+  let nextIndex = 1;
   /** When set, answers a call instead of the server (e.g. to fail it). */
   let override: ((call: Call) => [number, unknown] | undefined) | undefined;
   /** Sockets that receive frames; `autoAccept` opens new sockets at once. */
@@ -88,7 +89,7 @@ export function fakeServer() {
 
   /** Store a message with the next index; push it unless `silent` (a dropped publish). */
   const post = (sender: string, body: string, bodyType = 'standard', silent = false): Msg => {
-    const index = messages.length + 1;
+    const index = nextIndex++;
     const message: Msg = {
       id: `msg-${index}`, index, body, bodyType, sender: { id: sender },
       timestamp: new Date(Date.UTC(2026, 0, 1, 0, 0, index)).toISOString(),
@@ -105,10 +106,16 @@ export function fakeServer() {
     jwt = `jwt-${count}`;
     members.clear();
     messages.length = 0;
+    nextIndex = 1;
     members.set('cust-1', { id: 'cust-1', displayName: customer, role: 'CUSTOMER', state: 'CONNECTED' });
     post('cust-1', '', 'member-join');
     return { id: conversation, jwt, eventStreamUri: `wss://api.example.test/stream/${conversation}`,
       member: { id: 'cust-1' } };
+  };
+
+  /** A message kind visitors never see: it takes an index, and nothing shows it. */
+  const unseen = (): void => {
+    nextIndex++;
   };
 
   const join = (id = 'agent-1', name = 'Alice', role = 'AGENT'): void => {
@@ -139,10 +146,14 @@ export function fakeServer() {
     if (rest[0] !== conversation) return error(404, 'not_found');
     const [, what, id, action] = rest;
     if (what === 'messages' && call.method === 'GET') {
-      const after = call.query.get('after');
-      const from = after ? messages.findIndex((m) => m.id === after) + 1 : 0;
+      const indexOf = (id: string | null): number | undefined => messages.find((m) => m.id === id)?.index;
+      const after = indexOf(call.query.get('after')) ?? 0;
+      const before = indexOf(call.query.get('before')) ?? Infinity;
       const max = Number(call.query.get('maxResults') ?? 100);
-      return answer(200, { entities: messages.slice(from, from + max) });
+      const between = messages.filter((m) => m.index > after && m.index < before);
+      const page = call.query.get('sortOrder') === 'ascending'
+        ? between.slice(0, max) : between.reverse().slice(0, max);
+      return answer(200, { entities: page });
     }
     if (what !== 'members') return error(404, 'not_found');
     if (!id && call.method === 'GET') return answer(200, { entities: [...members.values()] });
@@ -192,7 +203,15 @@ export function fakeServer() {
     join,
     leave,
     post,
+    unseen,
     broadcast,
+    /** Tell every socket where the visitor stands in the queue. */
+    queue(position: number, estimatedWaitSeconds: number) {
+      for (const socket of live()) {
+        socket.push({ topicName: 'channel.metadata', eventBody: { conversationId: conversation, position,
+          estimatedWaitSeconds }, metadata: { type: 'queue-position' } });
+      }
+    },
     frame,
     sockets: () => sockets,
     socket: () => sockets[sockets.length - 1],

@@ -117,10 +117,10 @@ describe('WebChatService on purecloud-v2-sockets', () => {
   });
 
   it('rejects with the Genesys strings', async () => {
-    const none = await boot({ webchat: {} });
+    const none = await boot({ webchat: { transport: { type: 'no-such-transport' } } });
     const reason = (command: string, options?: object) =>
       reasonOf(none.bus.command(`WebChatService.${command}`, options));
-    expect(await reason('startChat')).toBe(R.NO_TRANSPORT);
+    expect(await reason('startChat')).toBe(R.UNKNOWN_TRANSPORT);
     expect(await reason('endChat')).toBe('There is no active chat session');
     expect(await reason('sendMessage', { message: 'x' })).toBe('There is no active chat session');
     expect(await reason('sendMessage', {})).toBe('No message text provided');
@@ -162,6 +162,41 @@ describe('WebChatService on purecloud-v2-sockets', () => {
     expect(s.named('error')[0]?.data).toMatchObject({
       errors: [{ code: 'purecloud-v2-sockets-queue_closed', message: 'Queue closed' }] });
     expect(s.cookie(`${V2C}ConversationID`)).toBeUndefined();
+  });
+});
+
+describe('registerTypingPreviewInput', () => {
+  it('takes only a textarea or a text input, with the Genesys rejection otherwise', async () => {
+    const s = await boot(v2Config());
+    const reason = (input: unknown) =>
+      reasonOf(s.bus.command('WebChatService.registerTypingPreviewInput', { input }));
+    const checkbox = document.createElement('input');
+    checkbox.type = 'checkbox';
+    for (const bad of [undefined, 'textarea', { tagName: 'TEXTAREA' }, document.createElement('div'), checkbox]) {
+      const rejected = await reason(bad);
+      expect(rejected).toBe(R.BAD_PREVIEW_INPUT);
+      expect(String(rejected).startsWith("Invalid value provided for the 'input' property")).toBe(true);
+    }
+    const text = document.createElement('input');
+    text.type = 'text';
+    await expect(s.bus.command('WebChatService.registerTypingPreviewInput', { input: text })).resolves.toBeUndefined();
+  });
+
+  it('tells the agent the visitor is typing in the registered input (throttled)', async () => {
+    const s = await chat();
+    const input = document.createElement('textarea');
+    await s.bus.command('WebChatService.registerTypingPreviewInput', { input });
+    const typing = () => s.server.calls.filter((c) => c.path.endsWith('/typing')).length;
+    input.dispatchEvent(new Event('input'));
+    await settle();
+    expect(typing()).toBe(0);
+    input.value = 'Hel';
+    input.dispatchEvent(new Event('input'));
+    input.value = 'Hello';
+    input.dispatchEvent(new Event('input'));
+    await settle();
+    expect(typing()).toBe(1);
+    expect(s.named('clientTypingStarted')).toHaveLength(1);
   });
 });
 

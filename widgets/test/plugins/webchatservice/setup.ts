@@ -24,7 +24,7 @@ export interface Started {
 export const SERVICE_EVENTS = ['started', 'ended', 'restored', 'restoreTimeout', 'restoreFailed',
   'messageReceived', 'error', 'agentTypingStarted', 'agentTypingStopped', 'agentTypingTimeout',
   'clientConnected', 'agentConnected', 'agentDisconnected', 'disconnected', 'reconnected',
-  'sessionLost', 'capabilitiesChanged'];
+  'sessionLost', 'capabilitiesChanged', 'queuePosition', 'clientTypingStarted'];
 
 export function v2Config(transport: Record<string, unknown> = {}, webchat: Record<string, unknown> = {}) {
   return {

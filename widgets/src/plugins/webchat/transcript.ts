@@ -1,0 +1,62 @@
+/** The messages WebChat shows: from WebChatService, in index order, each once. */
+import { SERVICE, type Message, type WebChat } from './context';
+import { settleRestoredUnread, updateUnread } from './unread';
+import type { Entry } from './view';
+
+/** Put `entry` in index order (entries without an index go last). */
+export function insert(c: WebChat, entry: Entry): void {
+  const entries = c.view.entries;
+  let at = entries.length;
+  while (at > 0 && entry.index !== undefined && (entries[at - 1]!.index ?? 0) > entry.index) at--;
+  c.view.entries = [...entries.slice(0, at), entry, ...entries.slice(at)];
+}
+
+/** Show a service message unless it is shown already; counts agent messages for unread. */
+export function addMessage(c: WebChat, message: Message): void {
+  const key = `m${message.index}`;
+  if (c.view.entries.some((entry) => entry.key === key)) return;
+  const party = message.from.type;
+  const name = message.from.name;
+  const base = { key, party, name, time: message.timestamp, index: message.index };
+  if (message.type === 'Message') {
+    insert(c, { ...base, kind: 'message', text: message.text });
+    if (party === 'Client') c.meta.userMessages++;
+    else {
+      c.meta.agentMessages++;
+      c.received++;
+      c.view.agentTyping = undefined;
+    }
+  } else {
+    let text = message.text;
+    const agentName = name || c.t('AgentNameDefault');
+    if (message.type === 'ParticipantJoined') {
+      text = party === 'Client' ? c.t('ChatStarted') : c.t('AgentConnected', { Agent: agentName });
+    }
+    if (message.type === 'ParticipantLeft') text = party === 'Client' ? '' : c.t('AgentDisconnected', { Agent: agentName });
+    if (!text) return;
+    insert(c, { ...base, kind: 'system', text });
+    c.meta.systemMessages++;
+  }
+  c.added.push([message, key]);
+}
+
+/**
+ * Show messages from the service. After a restore, the unread count carried over settles
+ * between the replayed messages (`restoring`) and the first one that is news.
+ */
+export function addMessages(c: WebChat, messages: Message[]): void {
+  for (const message of messages) {
+    if (message.restoring !== true) settleRestoredUnread(c);
+    addMessage(c, message);
+  }
+  if (messages.length) settleRestoredUnread(c);
+}
+
+/** Show everything the service holds (after a restore, or when the window opens again). */
+export function loadTranscript(c: WebChat): void {
+  c.plugin.command<{ messages: Message[] }>(`${SERVICE}.getTranscript`).done((transcript) => {
+    addMessages(c, transcript.messages);
+    updateUnread(c);
+    c.draw();
+  }).fail(() => undefined);
+}
