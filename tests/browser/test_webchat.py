@@ -16,6 +16,8 @@ import pytest
 from tests.browser.chat_agent import ChatAgent
 from tests.browser.conftest import LiveServer
 from tests.browser.webchat_pages import (
+    SESSION_COOKIES,
+    SESSION_ROUTES,
     V2,
     V2_NAMES,
     conversation_id,
@@ -32,7 +34,7 @@ from tests.browser.webchat_pages import (
 from tests.browser.widgets import cookie_json
 
 
-@pytest.fixture(params=["purecloud-v2-sockets"])
+@pytest.fixture(params=["purecloud-v2-sockets", "rest-polling", "pureengage-v3-rest"])
 def transport(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
@@ -298,13 +300,16 @@ def test_failed_restore_offers_a_new_chat(
     if failure == "ended":
         agent.end(cid)  # ends while no page is there to see it
     else:  # the restore's check of the session cannot reach the server
-        blank.route(f"**/conversations/{cid}/**", lambda route: route.abort("timedout"))
+        pattern = SESSION_ROUTES[transport].format(cid=cid)
+        blank.route(pattern, lambda route: route.abort("timedout"))
     errors: list[str] = []
     blank.on("pageerror", lambda exc: errors.append(str(exc)))
     open_shop(blank, demo_server, transport)
     toast = webchat(blank).locator(".fd-wc-toast")
     toast.wait_for()
-    wait_until(lambda: cookie(blank, V2 + "ConversationID") is None, message="session cleared")
+    wait_until(
+        lambda: cookie(blank, SESSION_COOKIES[transport][0]) is None, message="session cleared"
+    )
     assert cookie(blank, "webchat.state.minimized") is None
     assert cookie(blank, "webchat.metaData") is None
     toast.locator(".fd-wc-accept").click()

@@ -13,6 +13,21 @@ from tests.browser.widgets import PREFIX, wait_for_app, widget_cookies
 WEBCHAT = "frontdesk-widget[data-plugin=WebChat]"
 V2 = "webchat.state.purecloud-v2-sockets."
 V2_NAMES = ("JWtoken", "ConversationID", "MemberID", "WS_URL", "LastMsgId")
+V3 = "webchat.state.pureengage-v3-rest."
+# Each transport's session cookies (after the widgets prefix); the first holds the conversation id.
+SESSION_COOKIES = {
+    "purecloud-v2-sockets": tuple(
+        V2 + name for name in ("ConversationID", "JWtoken", "MemberID", "WS_URL", "LastMsgId")
+    ),
+    "rest-polling": ("webchat.state.session", "webchat.state.keys", "webchat.state.index"),
+    "pureengage-v3-rest": (V3 + "session", V3 + "keys", V3 + "index"),
+}
+# URL globs of each transport's calls on one conversation (to make them fail in a test).
+SESSION_ROUTES = {
+    "purecloud-v2-sockets": "**/conversations/{cid}/**",
+    "rest-polling": "**/genesys/2/chat/*/{cid}/**",
+    "pureengage-v3-rest": "**/nexus/v3/chat/sessions/{cid}/**",
+}
 
 
 def open_shop(
@@ -48,13 +63,15 @@ def start_chat(page: Any, first: str = "Vic", last: str = "Tor") -> str:
 
 
 def conversation_id(page: Any, timeout: float = 10) -> str:
+    """The conversation id from whichever transport's session cookie the page holds."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        value = cookie(page, V2 + "ConversationID")
-        if value:
-            return value
+        for names in SESSION_COOKIES.values():
+            value = cookie(page, names[0])
+            if value:
+                return value
         time.sleep(0.05)
-    raise AssertionError("no ConversationID cookie")
+    raise AssertionError("no session cookie of any transport")
 
 
 def cookie(page: Any, name: str) -> str | None:
