@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from fastapi import FastAPI
 
 from frontdesk import __version__
+from frontdesk.actions.file_retention import sweep_expired_files
 from frontdesk.actions.rate_limits import RateLimits, open_rate_limits
 from frontdesk.actions.routing import sweep_idle_conversations
 from frontdesk.broker import Broker, open_broker
@@ -24,18 +25,30 @@ from frontdesk.store.database import Database
 from frontdesk.store.migrate import upgrade
 from frontdesk.transports import (
     agent_api,
+    agent_calls,
     agent_events,
+    click_to_call,
     desk_auth,
     desk_files,
     health,
+    ivr,
+    knowledge_admin,
+    knowledge_service,
+    rest_polling,
     v2_event_stream,
     v2_sockets,
+    v3_rest,
     widget_files,
 )
+from frontdesk.transports.typing_board import TypingBoard
 
 log = logging.getLogger("frontdesk")
 
-UPLOAD_PATHS = re.compile(r"/api/agent/conversations/[^/]+/files")
+UPLOAD_PATHS = re.compile(
+    "|".join(
+        (r"/api/agent/conversations/[^/]+/files", rest_polling.UPLOAD_PATH, v3_rest.UPLOAD_PATH)
+    )
+)
 MULTIPART_OVERHEAD_BYTES = 64 * 1024
 
 
@@ -49,6 +62,7 @@ class Services:
     keyring: Keyring
     origins: AllowedOrigins
     rate_limits: RateLimits
+    typing: TypingBoard = dataclasses.field(default_factory=TypingBoard)
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -70,15 +84,20 @@ def create_app(settings: Settings) -> FastAPI:
             rate_limits=open_rate_limits(settings),
         )
         services = app.state.services
-        sweeper = asyncio.create_task(
-            sweep_idle_conversations(services.database, services.broker, settings)
-        )
+        sweepers = [
+            asyncio.create_task(
+                sweep_idle_conversations(services.database, services.broker, settings)
+            ),
+            asyncio.create_task(sweep_expired_files(services.database, settings)),
+            asyncio.create_task(services.typing.follow(services.broker)),
+        ]
         try:
             yield
         finally:
-            sweeper.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await sweeper
+            for sweeper in sweepers:
+                sweeper.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await sweeper
             await services.rate_limits.close()
             await broker.close()
             await database.close()
@@ -104,8 +123,15 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(desk_files.router)
     app.include_router(v2_sockets.router)
     app.include_router(v2_event_stream.router)
+    app.include_router(rest_polling.router)
+    app.include_router(v3_rest.router)
     app.include_router(agent_api.router)
     app.include_router(agent_events.router)
+    app.include_router(agent_calls.router)
+    app.include_router(click_to_call.router)
+    app.include_router(ivr.router)
+    app.include_router(knowledge_service.router)
+    app.include_router(knowledge_admin.router)
     if settings.demo:
         from frontdesk.demo import site
 

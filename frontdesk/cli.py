@@ -12,6 +12,8 @@ from collections.abc import AsyncIterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from frontdesk import __version__
+from frontdesk.cli_calls import register as register_call_commands
+from frontdesk.cli_knowledge import register as register_knowledge_commands
 from frontdesk.errors import ConfigError, FrontdeskError
 from frontdesk.settings import Settings
 
@@ -84,6 +86,8 @@ def _parser() -> argparse.ArgumentParser:
     _storage_flags(disable)
     disable.add_argument("agent", help="e-mail address or id")
     disable.set_defaults(run=_run_agents_disable)
+    register_call_commands(commands, _storage_flags, _migrated_database)
+    register_knowledge_commands(commands, _storage_flags, _migrated_database)
     return parser
 
 
@@ -146,7 +150,11 @@ def _run_demo(settings: Settings, args: argparse.Namespace) -> int:
         f"  API docs:               {base}/docs\n"
         f"  agent login:            {login.email} / {login.password}\n"
         f"  two sub-domains:        http://shop.frontdesk.localhost:{settings.port}/demo/ and "
-        f"http://help.frontdesk.localhost:{settings.port}/demo/help.html (see docs/demo.md)\n",
+        f"http://help.frontdesk.localhost:{settings.port}/demo/help.html (see docs/demo.md)\n"
+        "  click-to-call:          'Call us' on the shop gives a number and a code; play the\n"
+        "                          phone system with (docs/demo.md):\n"
+        f"    frontdesk ivr redeem --url {base} --key {login.ivr_key} --number <number> "
+        "--code <code> --caller-id +12025550199\n",
         flush=True,
     )
     return run(settings)

@@ -18,6 +18,7 @@ DEMO_AGENT_NAME = "Dana from Demo Shop"
 class DemoLogin:
     email: str
     password: str
+    ivr_key: str = ""
 
 
 def demo_overrides(overrides: dict[str, Any]) -> dict[str, Any]:
@@ -38,6 +39,8 @@ def demo_overrides(overrides: dict[str, Any]) -> dict[str, Any]:
 async def prepare_demo(settings: Settings) -> DemoLogin:
     """Start from an empty SQLite file (when the demo owns it), migrate, create the demo agent."""
     from frontdesk.actions.agents import create_agent, list_agents, reset_password
+    from frontdesk.demo.click_to_call import prepare_click_to_call
+    from frontdesk.demo.knowledge_base import prepare_knowledge
     from frontdesk.store.database import Database
     from frontdesk.store.migrate import upgrade
 
@@ -58,9 +61,11 @@ async def prepare_demo(settings: Settings) -> DemoLogin:
                 password=password,
                 role="admin",
             )
+        ivr_key = await prepare_click_to_call(database)
+        await prepare_knowledge(database)
     finally:
         await database.close()
-    return DemoLogin(DEMO_AGENT_EMAIL, password)
+    return DemoLogin(DEMO_AGENT_EMAIL, password, ivr_key)
 
 
 def _remove_sqlite_files(settings: Settings) -> None:

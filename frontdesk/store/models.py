@@ -36,6 +36,8 @@ MESSAGE_KINDS = (
     "file",
 )
 AGENT_STATUSES = ("available", "away")
+CALL_STATES = ("waiting", "redeemed", "taken")
+KEY_SCOPES = ("ivr",)
 
 # Named constraints, so a later batch migration on SQLite can find and alter them.
 NAMING_CONVENTION = {
@@ -232,6 +234,8 @@ class File(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     data: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # Set when retention removed the bytes; the row stays so a link to it can say "gone".
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class AgentPresence(Base):
@@ -246,3 +250,199 @@ class AgentPresence(Base):
     status: Mapped[str] = mapped_column(String(16))
     capacity: Mapped[int] = mapped_column(Integer)
     changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class CallNumber(Base):
+    """A contact-centre phone number that visitors are given to dial, for one queue and language."""
+
+    __tablename__ = "call_numbers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # As shown and dialled: "+" and digits.
+    number: Mapped[str] = mapped_column(String(32))
+    # Digits only: what the IVR's dialled number is matched against.
+    digits: Mapped[str] = mapped_column(String(20), unique=True)
+    queue: Mapped[str] = mapped_column(String(64))
+    # Empty: any language.
+    language: Mapped[str] = mapped_column(String(35))
+    # Post-dial digits for the tel: link, "{code}" standing for the access code; empty: none.
+    post_dial: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # A removed number gets no new codes; codes it already gave out still work until they expire.
+    removed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class Call(Base):
+    """A visitor's click-to-call: the number and code they were given, and what they told us."""
+
+    __tablename__ = "calls"
+    __table_args__ = (
+        CheckConstraint("state IN ('waiting', 'redeemed', 'taken')", name="state"),
+        # Issuing a code reads a number's active codes; redeeming finds one code of a number.
+        Index("ix_calls_number_id_access_code", "number_id", "access_code"),
+        Index("ix_calls_state_queue", "state", "queue"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    number_id: Mapped[int] = mapped_column(ForeignKey("call_numbers.id"))
+    queue: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(35))
+    access_code: Mapped[str] = mapped_column(String(12))
+    state: Mapped[str] = mapped_column(String(8))
+    origin: Mapped[str] = mapped_column(String(255))
+    # The visitor's own phone number from the form, "+" and digits.
+    customer_number: Mapped[str] = mapped_column(String(32), index=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    form_data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    user_data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # [{"url", "title", "at"}]: the page the visitor asked from, and the ones they went on to.
+    pages: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    referrer: Mapped[str] = mapped_column(String(2048))
+    browser: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    redeemed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # The number the call came from, as the IVR reported it ("+" and digits; empty: withheld).
+    caller_id: Mapped[str] = mapped_column(String(32), index=True)
+    taken_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    agent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agents.id", ondelete="SET NULL"), index=True
+    )
+
+
+class RedeemFailure(Base):
+    """One refused redeem, under a key such as ``caller:+4930123`` or ``code:4930123:123456``."""
+
+    __tablename__ = "redeem_failures"
+    __table_args__ = (Index("ix_redeem_failures_key_at", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80))
+    # Indexed alone too: old failures are purged by time, whatever their key.
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class OperatorKey(Base):
+    """An API key for a system of the operator's (the IVR); only its SHA-256 is kept."""
+
+    __tablename__ = "operator_keys"
+    __table_args__ = (CheckConstraint("scope IN ('ivr')", name="scope"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    scope: Mapped[str] = mapped_column(String(16))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class KnowledgeBase(Base):
+    """A named collection of articles that the KnowledgeCenter widgets search."""
+
+    __tablename__ = "knowledge_bases"
+
+    # A slug chosen by the admin or the import: stable across imports and shown in URLs.
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    # The language new articles get when they name none.
+    language: Mapped[str] = mapped_column(String(35))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class Article(Base):
+    """One article: a title and a Markdown body, found by search and counted by feedback."""
+
+    __tablename__ = "knowledge_articles"
+    __table_args__ = (
+        # Imports match articles by this pair, so importing again updates instead of duplicating.
+        Index("ix_knowledge_articles_kb_id_external_id", "kb_id", "external_id", unique=True),
+        Index("ix_knowledge_articles_language_views", "language", "views"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kb_id: Mapped[str] = mapped_column(ForeignKey("knowledge_bases.id", ondelete="CASCADE"))
+    external_id: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(35))
+    categories: Mapped[list[str]] = mapped_column(JSON)
+    tags: Mapped[list[str]] = mapped_column(JSON)
+    # SHA-256 of what an import supplies: an unchanged article is not written again.
+    content_hash: Mapped[str] = mapped_column(String(64))
+    # Counters kept beside the feedback rows, so trending and result lists need no aggregate.
+    views: Mapped[int] = mapped_column(Integer)
+    helpful: Mapped[int] = mapped_column(Integer)
+    unhelpful: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class KnowledgeSession(Base):
+    """A visitor's search session: what their searches and feedback are attributed to."""
+
+    __tablename__ = "knowledge_sessions"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    language: Mapped[str] = mapped_column(String(35))
+    # An opaque id the site gives (never personal data by the cookie contract).
+    customer_id: Mapped[str] = mapped_column(String(100))
+    media: Mapped[str] = mapped_column(String(32))
+    origin: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class KnowledgeSearch(Base):
+    """One search a visitor ran, for the admins' top searches and searches without a result."""
+
+    __tablename__ = "knowledge_searches"
+    __table_args__ = (Index("ix_knowledge_searches_normalized_at", "normalized", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[str | None] = mapped_column(
+        ForeignKey("knowledge_sessions.id", ondelete="SET NULL"), index=True
+    )
+    query: Mapped[str] = mapped_column(String(500))
+    # The terms the search used, lower case, in order: what "the same search" means in stats.
+    normalized: Mapped[str] = mapped_column(String(500))
+    language: Mapped[str] = mapped_column(String(35))
+    results: Mapped[int] = mapped_column(Integer)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class KnowledgeFeedback(Base):
+    """A view of an article, a vote on it, or a visitor saying no article answered them."""
+
+    __tablename__ = "knowledge_feedback"
+    __table_args__ = (
+        CheckConstraint("kind IN ('view', 'vote', 'notfound')", name="kind"),
+        Index("ix_knowledge_feedback_article_id_kind", "article_id", "kind"),
+        Index("ix_knowledge_feedback_session_id_article_id", "session_id", "article_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    article_id: Mapped[int | None] = mapped_column(
+        ForeignKey("knowledge_articles.id", ondelete="CASCADE")
+    )
+    session_id: Mapped[str | None] = mapped_column(
+        ForeignKey("knowledge_sessions.id", ondelete="SET NULL")
+    )
+    # Votes only: True for helpful.
+    helpful: Mapped[bool | None]
+    # Not-found reports only: what the visitor was looking for.
+    query: Mapped[str] = mapped_column(String(500))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class KnowledgeTerm(Base):
+    """A word that occurs in some article: the vocabulary typo correction picks from."""
+
+    __tablename__ = "knowledge_terms"
+    __table_args__ = (Index("ix_knowledge_terms_length_term", "length", "term"),)
+
+    term: Mapped[str] = mapped_column(String(64), primary_key=True)
+    length: Mapped[int] = mapped_column(Integer)

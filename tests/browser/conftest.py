@@ -40,6 +40,7 @@ CHROMIUM_ARGS = [
 SHARED_IP_LIMITS = {
     "FRONTDESK_CONVERSATION_STARTS_PER_IP": "1000",
     "FRONTDESK_SOCKET_CONNECTS_PER_IP": "1000",
+    "FRONTDESK_CALL_REQUESTS_PER_IP": "1000",
 }
 WIDGETS_BUILT = Path(__file__).parents[2] / "frontdesk" / "static" / "widgets" / "cxbus.min.js"
 

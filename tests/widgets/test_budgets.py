@@ -21,11 +21,18 @@ LOADER_BUDGET = 3 * KIB
 # App with the cookie store and the UI host: the part every page pays for.
 CORE_BUDGET = 10 * KIB
 CORE = "plugins/widgets-core.min.js"
-# WebChat with its service and one transport (the v2 transport lives in the service file).
+# WebChat with its service and its transports (all three are bundled in the service file).
 WEBCHAT_BUDGET = 30 * KIB
 WEBCHAT = ("plugins/webchat.min.js", "plugins/webchatservice.min.js")
 # "Each other plugin".
 PLUGIN_BUDGET = 20 * KIB
+# ClickToCall with its service: the window (Preact, strings in three languages) and the requests.
+CLICKTOCALL_BUDGET = 16 * KIB
+CLICKTOCALL = ("plugins/clicktocall.min.js", "plugins/clicktocallservice.min.js")
+# KnowledgeCenter with its service: the panel (Preact, Markdown, strings in three languages) and the
+# Knowledge Center API client with its search session.
+KNOWLEDGE_BUDGET = 14 * KIB
+KNOWLEDGE = ("plugins/knowledgecenter.min.js", "plugins/knowledgecenterservice.min.js")
 
 
 def built(name: str) -> bytes:
@@ -77,6 +84,24 @@ def test_webchat_with_its_service_and_transport_fits_its_brotli_budget() -> None
     )
 
 
+def test_clicktocall_with_its_service_fits_its_brotli_budget() -> None:
+    sizes = {name: brotli_size(built(name)) for name in CLICKTOCALL}
+    total = sum(sizes.values())
+    assert total <= CLICKTOCALL_BUDGET, (
+        f"ClickToCall + ClickToCallService are {total} bytes brotli ({sizes}), "
+        f"over their {CLICKTOCALL_BUDGET}-byte budget"
+    )
+
+
+def test_knowledgecenter_with_its_service_fits_its_brotli_budget() -> None:
+    sizes = {name: brotli_size(built(name)) for name in KNOWLEDGE}
+    total = sum(sizes.values())
+    assert total <= KNOWLEDGE_BUDGET, (
+        f"KnowledgeCenter + KnowledgeCenterService are {total} bytes brotli ({sizes}), "
+        f"over their {KNOWLEDGE_BUDGET}-byte budget"
+    )
+
+
 def test_manifest_matches_the_files_and_their_precompressed_siblings() -> None:
     manifest = json.loads(built("manifest.json"))
     files = manifest["files"]
@@ -86,6 +111,8 @@ def test_manifest_matches_the_files_and_their_precompressed_siblings() -> None:
         "plugins/hello.min.js",
         "plugins/console.min.js",
         *WEBCHAT,
+        *CLICKTOCALL,
+        *KNOWLEDGE,
         CORE,
     } <= files.keys()
     for name, entry in files.items():
