@@ -108,6 +108,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly status: number,
+    /** The envelope's `details`, e.g. `fields` naming the bad inputs of a 422. */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -116,11 +118,12 @@ export class ApiError extends Error {
 /** The server's error envelope as an ApiError (or a generic one when the body is not JSON). */
 async function failure(response: Response): Promise<ApiError> {
   const payload: unknown = await response.json().catch(() => null);
-  const error = (payload as { error?: { code?: string; message?: string } } | null)?.error;
-  return new ApiError(error?.code ?? 'http_error', error?.message ?? response.statusText, response.status);
+  const error = (payload as { error?: { code?: string; message?: string; details?: unknown } } | null)?.error;
+  const details = error?.details && typeof error.details === 'object' ? (error.details as Record<string, unknown>) : {};
+  return new ApiError(error?.code ?? 'http_error', error?.message ?? response.statusText, response.status, details);
 }
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+export async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
   const init: RequestInit = { method, credentials: 'same-origin', headers: {} };
   if (body instanceof FormData) {
     // The browser writes the multipart content type with its boundary.

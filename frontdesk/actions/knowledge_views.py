@@ -8,10 +8,10 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, func, or_, select, text
 
 from frontdesk.actions.knowledge_bases import ArticleInfo, article_info
-from frontdesk.actions.knowledge_search import Scope
+from frontdesk.actions.knowledge_search import Scope, _scope_clauses
 from frontdesk.actions.knowledge_text import MAX_QUERY_CHARS, primary_language, query_terms
 from frontdesk.errors import NotFound
 from frontdesk.store.database import Database
@@ -37,6 +37,18 @@ def _in_scope(scope: Scope) -> list[Any]:
 async def trending_articles(database: Database, scope: Scope, limit: int) -> list[ArticleInfo]:
     """The most viewed articles in scope (more helpful votes break ties)."""
     async with database.session() as session:
+        if scope.categories:
+            # Categories are a JSON list per article: the search's own dialect-aware clauses
+            # pick them, so a topic's trending articles are the ones its search browses.
+            where, values, binds = _scope_clauses(scope, session.get_bind().dialect.name)
+            statement = text(
+                f"SELECT a.* FROM knowledge_articles AS a WHERE {where}"  # noqa: S608 - fixed SQL fragments only; values are bound
+                " ORDER BY a.views DESC, a.helpful DESC, a.id LIMIT :limit"
+            ).bindparams(*binds)
+            found = await session.scalars(
+                select(Article).from_statement(statement), values | {"limit": limit}
+            )
+            return [article_info(row) for row in found]
         rows = await session.scalars(
             select(Article)
             .where(*_in_scope(scope))

@@ -183,11 +183,13 @@ async def trending(
     request: Request,
     lang: Lang = "en",
     knowledgebases: Listed = None,
+    categories: Listed = None,
     size: Size = None,
 ) -> dict[str, Any]:
-    """The most viewed articles (``size`` defaults to 5, the widget's ``maxTrendingResults``)."""
+    """The most viewed articles (``size`` defaults to 5, the widget's ``maxTrendingResults``),
+    of some ``categories`` when given."""
     svc = await _guard(request)
-    scope = _scope(lang, knowledgebases, None)
+    scope = _scope(lang, knowledgebases, categories)
     found = await trending_articles(svc.database, scope, size or 5)
     return {"documents": [_document(article) for article in found], "count": len(found)}
 

@@ -4,6 +4,7 @@ the visitor from page to page and sub-domain to sub-domain until `reset`."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -90,11 +91,17 @@ def test_suggestions_results_article_and_a_counted_vote(page: Any, demo_server: 
     root.get_by_role("button", name="Yes").click()
     expect(root.locator("#fd-kc-thanks")).to_have_text("Thank you for your feedback.")
 
-    found = httpx.get(
-        demo_server.url("/api/knowledge/search/v2/search/"),
-        params={"query": "how do I return an item", "size": 10},
-    ).json()
-    voted = next(doc for doc in found["documents"] if str(doc["id"]) == doc_id)
+    # The thanks shows at once; the vote reaches the server a moment later.
+    deadline = time.monotonic() + 5
+    while True:
+        found = httpx.get(
+            demo_server.url("/api/knowledge/search/v2/search/"),
+            params={"query": "how do I return an item", "size": 10},
+        ).json()
+        voted = next(doc for doc in found["documents"] if str(doc["id"]) == doc_id)
+        if voted["votes"]["helpful"] == 1 or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
     assert voted["votes"]["helpful"] == 1
     assert voted["views"] >= 1
 

@@ -65,6 +65,19 @@ async def test_knowledge_bases_categories_and_trending(client: httpx.AsyncClient
     top = (await client.get(f"{BASE}/search/v2/docs/top/", params={"size": 2})).json()
     assert top["count"] == 2
     assert set(top["documents"][0]) >= {"id", "kbId", "title", "views", "votes", "lang"}
+    account = (
+        await client.get(
+            f"{BASE}/search/v2/docs/top/", params={"categories": "Account,Nothing", "size": 10}
+        )
+    ).json()
+    assert {doc["externalId"] for doc in account["documents"]} == {
+        "reset-password",
+        "delete-account",
+        "newsletter",
+    }
+    assert all("Account" in doc["categories"] for doc in account["documents"])
+    nothing = await client.get(f"{BASE}/search/v2/docs/top/", params={"categories": "Nothing"})
+    assert nothing.json() == {"documents": [], "count": 0}
     topic = (await search(client, "", categories="Account", size=10)).json()
     assert topic["searchId"] is None
     assert {doc["externalId"] for doc in topic["documents"]} == {

@@ -8,8 +8,9 @@ import { useQueueNotifications } from '../notifications';
 import { unreadCount } from '../threads';
 import { CallPops } from './call_pops';
 import { ConversationPane } from './conversation_pane';
+import { KnowledgeView } from './knowledge_view';
 import { Sidebar } from './sidebar';
-import { TopBar } from './top_bar';
+import { TopBar, type View } from './top_bar';
 import { VisitorContext } from './visitor_context';
 
 const TITLE = 'Frontdesk · Agent desk';
@@ -58,11 +59,15 @@ export function DeskApp({ agent, onLogout }: { agent: Agent; onLogout: () => voi
   useQueueNotifications(state);
   const calls = useMemo(() => new CallStore(agent.id), [agent]);
   useLiveStore(store, calls, onLogout);
+  // Only admins manage knowledge (the server refuses everyone else); chats keep running meanwhile.
+  const [view, setView] = useState<View>('chats');
+  const knowledge = agent.role === 'admin' && view === 'knowledge';
 
   const selected = state.selected ? (state.threads[state.selected]?.conversation ?? state.conversations[state.selected]) : undefined;
   return (
-    <div class={`desk ${state.selected ? 'has-selection' : ''}`}>
-      <TopBar agent={agent} connection={state.connection} onLogout={onLogout} />
+    <div class={`desk ${state.selected && !knowledge ? 'has-selection' : ''}`}>
+      <TopBar agent={agent} connection={state.connection} onLogout={onLogout} view={view}
+        onView={agent.role === 'admin' ? setView : undefined} />
       {state.notice && (
         <div class="notice" role="alert">
           <span>{state.notice}</span>
@@ -70,18 +75,24 @@ export function DeskApp({ agent, onLogout }: { agent: Agent; onLogout: () => voi
         </div>
       )}
       <CallPops store={calls} />
-      <Sidebar store={store} state={state} />
-      <main class="centre">
-        {state.selected ? (
-          <ConversationPane store={store} state={state} id={state.selected} />
-        ) : (
-          <div class="placeholder">
-            <h1>Hello, {agent.display_name}</h1>
-            <p>Pick a chat on the left, or accept one from the queue.</p>
-          </div>
-        )}
-      </main>
-      {selected ? <VisitorContext conversation={selected} /> : <aside class="context empty-context" aria-label="Visitor" />}
+      {knowledge ? (
+        <KnowledgeView />
+      ) : (
+        <>
+          <Sidebar store={store} state={state} />
+          <main class="centre">
+            {state.selected ? (
+              <ConversationPane store={store} state={state} id={state.selected} />
+            ) : (
+              <div class="placeholder">
+                <h1>Hello, {agent.display_name}</h1>
+                <p>Pick a chat on the left, or accept one from the queue.</p>
+              </div>
+            )}
+          </main>
+          {selected ? <VisitorContext conversation={selected} /> : <aside class="context empty-context" aria-label="Visitor" />}
+        </>
+      )}
     </div>
   );
 }
