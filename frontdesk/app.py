@@ -40,6 +40,7 @@ from frontdesk.transports import (
     v3_rest,
     widget_files,
 )
+from frontdesk.transports.long_poll import Draining
 from frontdesk.transports.typing_board import TypingBoard
 
 log = logging.getLogger("frontdesk")
@@ -63,6 +64,8 @@ class Services:
     origins: AllowedOrigins
     rate_limits: RateLimits
     typing: TypingBoard = dataclasses.field(default_factory=TypingBoard)
+    # Set when the server begins to stop (server.py), so that long-polls answer at once.
+    draining: Draining = dataclasses.field(default_factory=Draining)
 
 
 def create_app(settings: Settings) -> FastAPI:

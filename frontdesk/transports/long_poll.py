@@ -3,7 +3,9 @@
 A waiting poll holds a broker subscription and two small tasks, and does no database work: the
 store is read when the poll arrives (after subscribing, so nothing falls between) and again
 only when the broker shows a gap or says it lost events (architecture decision 1). One event
-wakes every poll waiting on the conversation, in any server process.
+wakes every poll waiting on the conversation, in any server process. When the server begins to
+stop (``Draining``), every waiting poll answers what it has at once, so that the client polls
+again (another process, or this one restarted) instead of holding the shutdown up.
 """
 
 from __future__ import annotations
@@ -42,11 +44,43 @@ class News:
     messages: list[dict[str, Any]] = dataclasses.field(default_factory=list)
     typing: list[dict[str, Any]] = dataclasses.field(default_factory=list)
     ended: bool = False
+    # Whether the conversation was waiting for an agent when the store was read; it only ever
+    # leaves the queue, so when this is False nobody needs to ask for its place.
+    queued: bool = False
 
     @property
     def any(self) -> bool:
         """Whether there is anything to answer now."""
         return bool(self.messages or self.typing or self.ended)
+
+
+class Draining:
+    """Set once when the server begins to stop; every poll waiting then answers at once.
+
+    One future shared by all waiting polls (rather than a task each), created on first use on
+    the running loop. ``set`` must run on the loop's thread (``server.DrainingServer`` calls it
+    from the loop; from a signal handler or another thread, use ``loop.call_soon_threadsafe``).
+    """
+
+    def __init__(self) -> None:
+        self._set = False
+        self._future: asyncio.Future[None] | None = None
+
+    def is_set(self) -> bool:
+        return self._set
+
+    def set(self) -> None:
+        self._set = True
+        if self._future is not None and not self._future.done():
+            self._future.set_result(None)
+
+    def future(self) -> asyncio.Future[None]:
+        """Done once the server is stopping; the same future for every waiter."""
+        if self._future is None:
+            self._future = asyncio.get_running_loop().create_future()
+            if self._set:
+                self._future.set_result(None)
+        return self._future
 
 
 class _Disconnected(Exception):
@@ -70,14 +104,15 @@ async def wait_for_news(
     news = News(last_index=after)
     async with svc.broker.subscribe(conversation_channel(conversation_id)) as subscription:
         await _read(svc, conversation_id, news, shown)
-        if news.any or wait_seconds <= 0:
+        if news.any or wait_seconds <= 0 or svc.draining.is_set():
             return news
         missed = subscription.dropped + subscription.interruptions
         disconnect = asyncio.ensure_future(_disconnected(receive))
+        stopping = svc.draining.future()
         deadline = asyncio.get_running_loop().time() + wait_seconds
         try:
             while not news.any:
-                item = await _next(subscription, disconnect, deadline)
+                item = await _next(subscription, disconnect, stopping, deadline)
                 if item is None:
                     return news
                 if subscription.dropped + subscription.interruptions != missed:
@@ -95,7 +130,7 @@ async def wait_for_news(
 async def _read(svc: Services, conversation_id: str, news: News, shown: Shown) -> None:
     """Catch up from the store: the messages after ``news.last_index``, and the state."""
     # The state first: a chat that ends meanwhile is answered as ended on the next poll.
-    ended = (await get_conversation(svc.database, conversation_id)).state == "ended"
+    state = (await get_conversation(svc.database, conversation_id)).state
     while True:
         page = await stored_messages(
             svc.database, conversation_id, after=news.last_index, limit=MAX_PAGE
@@ -107,7 +142,8 @@ async def _read(svc: Services, conversation_id: str, news: News, shown: Shown) -
                 news.messages.append(body)
         if news.messages or len(page) < MAX_PAGE:
             break
-    news.ended = ended
+    news.ended = state == "ended"
+    news.queued = state == "queued"
 
 
 async def _take(
@@ -138,14 +174,18 @@ async def _take(
 
 
 async def _next(
-    subscription: Subscription, disconnect: asyncio.Future[None], deadline: float
+    subscription: Subscription,
+    disconnect: asyncio.Future[None],
+    stopping: asyncio.Future[None],
+    deadline: float,
 ) -> BrokerMessage | None:
-    """The next broker event; None at the deadline or when the broker closed."""
+    """The next broker event; None at the deadline, when the broker closed or the server stops."""
     remaining = deadline - asyncio.get_running_loop().time()
-    if remaining <= 0:
+    if remaining <= 0 or stopping.done():
         return None
     following: asyncio.Future[BrokerMessage] = asyncio.ensure_future(anext(subscription))
-    waiting: set[asyncio.Future[Any]] = {following, disconnect}
+    # ``stopping`` is shared by every poll: waiting on it must not cancel it.
+    waiting: set[asyncio.Future[Any]] = {following, disconnect, stopping}
     done, _ = await asyncio.wait(waiting, timeout=remaining, return_when=asyncio.FIRST_COMPLETED)
     if following in done:
         try:

@@ -22,7 +22,7 @@ from frontdesk.actions.chat import (
 )
 from frontdesk.actions.chat_views import get_conversation, list_messages, not_found
 from frontdesk.actions.files import attach_file, get_file
-from frontdesk.actions.routing import finish_conversation, start_conversation
+from frontdesk.actions.routing import finish_conversation, queue_position, start_conversation
 from frontdesk.errors import (
     Forbidden,
     InvalidInput,
@@ -36,6 +36,7 @@ from frontdesk.transports.auth import client_ip
 from frontdesk.transports.rest_polling_shapes import (
     GmsReply,
     GmsRoute,
+    QueuePlace,
     file_limits_entry,
     transcript_entry,
     typing_entry,
@@ -116,9 +117,15 @@ Keys = Annotated[ChatKeys, Depends(chat_keys)]
 
 
 async def _transcript(
-    svc: Services, keys: ChatKeys, position: int | None, *, typing: bool = False
+    svc: Services,
+    keys: ChatKeys,
+    position: int | None,
+    *,
+    typing: bool = False,
+    queue: bool = False,
 ) -> GmsReply:
-    """The reply: entries from ``position`` on (none without one), typing, and chatEnded."""
+    """The reply: entries from ``position`` on (none without one), typing, and chatEnded; with
+    ``queue``, the visitor's place while the chat waits for an agent."""
     cid = keys.conversation_id
     # The state first: a chat that ends meanwhile shows its last entries now, chatEnded next.
     conversation = await get_conversation(svc.database, cid)
@@ -132,7 +139,13 @@ async def _transcript(
             for state in svc.typing.states(cid)
             if state.member["id"] != keys.member_id
         ]
-    return GmsReply(messages=entries, chatEnded=conversation.state == "ended")
+    place = None
+    if queue and conversation.state == "queued":
+        # Read after the entries: a place the answer tells means no agent had joined when the
+        # entries were read, so it never comes with the agent's ParticipantJoined.
+        found = await queue_position(svc.database, cid)
+        place = QueuePlace.of(found) if found is not None else None
+    return GmsReply(messages=entries, chatEnded=conversation.state == "ended", queuePosition=place)
 
 
 def _user_data(form: Any) -> dict[str, Any]:
@@ -195,7 +208,7 @@ async def request_chat(
         purpose=KEYS_PURPOSE,
         ttl_seconds=KEYS_TTL_SECONDS,
     )
-    reply = await _transcript(svc, keys, 1)
+    reply = await _transcript(svc, keys, 1, queue=True)
     return reply.model_copy(
         update={
             "chatId": conversation.id,
@@ -230,8 +243,11 @@ async def refresh(
     transcriptPosition: Position = None,
     message: Annotated[str, Form(description="Typing preview; accepted, not shown.")] = "",
 ) -> GmsReply:
-    """The transcript from ``transcriptPosition`` (all without it) and who is typing now."""
-    return await _transcript(_services(request), keys, transcriptPosition or 1, typing=True)
+    """The transcript from ``transcriptPosition`` (all without it), who is typing now and, while
+    no agent has the chat, ``queuePosition``."""
+    return await _transcript(
+        _services(request), keys, transcriptPosition or 1, typing=True, queue=True
+    )
 
 
 @router.post(

@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from frontdesk.actions.chat_views import MemberView, MessageView
+from frontdesk.actions.routing import QueuePosition
 from frontdesk.errors import Conflict, FrontdeskError, Unavailable
 from frontdesk.settings import Settings
 from frontdesk.transports.shaped_errors import ShapedErrorRoute, error_response
@@ -51,6 +52,17 @@ EXTENSIONS = {
 }
 
 
+class QueuePlace(BaseModel):
+    """Where a waiting visitor stands (a Frontdesk extension; GMS clients ignore it)."""
+
+    position: int = Field(description="1 is next.")
+    estimatedWaitSeconds: int = Field(description="A rough estimate from recent waits.")
+
+    @classmethod
+    def of(cls, place: QueuePosition) -> QueuePlace:
+        return cls(position=place.position, estimatedWaitSeconds=place.estimated_wait_seconds)
+
+
 class GmsReply(BaseModel):
     """Every answer: status, transcript entries, and whether the chat is over."""
 
@@ -68,6 +80,11 @@ class GmsReply(BaseModel):
     )
     chatEnded: bool = Field(default=False, description="True once the chat is over.")
     userData: dict[str, Any] | None = Field(default=None, description="File upload only.")
+    queuePosition: QueuePlace | None = Field(
+        default=None,
+        description="Request chat and refresh, only while no agent has the chat: the visitor's "
+        "place in the queue (a Frontdesk extension).",
+    )
 
 
 def utc_ms(moment: dt.datetime) -> int:

@@ -16,7 +16,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from frontdesk.actions.chat import send_message, set_typing, update_user_data
 from frontdesk.actions.chat_views import MAX_PAGE, get_conversation, list_messages, not_found
 from frontdesk.actions.files import attach_file, get_file
-from frontdesk.actions.routing import finish_conversation, start_conversation
+from frontdesk.actions.routing import (
+    QueuePosition,
+    finish_conversation,
+    queue_position,
+    start_conversation,
+)
 from frontdesk.errors import Forbidden, InvalidInput, OriginNotAllowed, Unauthorized
 from frontdesk.store.models import utcnow
 from frontdesk.transports.attachments import attachment_response
@@ -27,6 +32,7 @@ from frontdesk.transports.v3_shapes import (
     V3Reply,
     V3Route,
     message_body,
+    queue_body,
     shown,
     typing_body,
 )
@@ -206,7 +212,8 @@ async def get_messages(
     ] = LONG_POLL_SECONDS,
 ) -> Response:
     """Messages after ``index``; without ``count``, wait until there are some (or typing, or
-    the end), at most ``timeout`` seconds. ``data.index`` is where to continue from."""
+    the end), at most ``timeout`` seconds. ``data.index`` is where to continue from; while no
+    agent has the chat, ``data.queuePosition`` tells the visitor's place."""
     svc = _services(request)
     operation = _operation(request, operationId)
     if count is not None:
@@ -225,12 +232,19 @@ async def get_messages(
             # The client left: nobody reads this answer.
             return Response(status_code=204)
         news = waited
-    return _news_response(operation, session_id, news)
+    # Read once the answer is known, never while waiting; after the messages, so a place the
+    # answer tells means no agent had joined when they were read.
+    place = await queue_position(svc.database, session_id) if news.queued else None
+    return _news_response(operation, session_id, news, place)
 
 
 async def _history(svc: Services, session_id: str, after: int, count: int) -> News:
     conversation = await get_conversation(svc.database, session_id)
-    news = News(last_index=after, ended=conversation.state == "ended")
+    news = News(
+        last_index=after,
+        ended=conversation.state == "ended",
+        queued=conversation.state == "queued",
+    )
     remaining = count
     while remaining > 0:
         page = await list_messages(
@@ -247,14 +261,16 @@ async def _history(svc: Services, session_id: str, after: int, count: int) -> Ne
     return news
 
 
-def _news_response(operation: str, session_id: str, news: News) -> Response:
+def _news_response(
+    operation: str, session_id: str, news: News, place: QueuePosition | None
+) -> Response:
     now = utcnow().isoformat().replace("+00:00", "Z")
     messages = [message_body(m, session_id) for m in news.messages]
     messages += [typing_body(t["member"], t["typing"], now) for t in news.typing]
-    reply = V3Reply(
-        operationId=operation,
-        data={"messages": messages, "index": news.last_index, "chatEnded": news.ended},
-    )
+    data: dict[str, Any] = {"messages": messages, "index": news.last_index, "chatEnded": news.ended}
+    if place is not None:
+        data["queuePosition"] = queue_body(place)
+    reply = V3Reply(operationId=operation, data=data)
     return Response(reply.model_dump_json(), media_type="application/json")
 
 

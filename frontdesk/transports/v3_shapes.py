@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from frontdesk.actions.chat_views import not_found
+from frontdesk.actions.routing import QueuePosition
 from frontdesk.errors import Conflict, FrontdeskError, NotFound
 from frontdesk.transports.shaped_errors import ShapedErrorRoute, error_response
 
@@ -94,6 +95,11 @@ def typing_body(member: dict[str, Any], typing: bool, timestamp: str) -> dict[st
         "timestamp": timestamp,
         "from": party(member),
     }
+
+
+def queue_body(place: QueuePosition) -> dict[str, int]:
+    """Where a waiting visitor stands (a Frontdesk extension; v3 clients ignore it)."""
+    return {"position": place.position, "estimatedWaitSeconds": place.estimated_wait_seconds}
 
 
 def operation_id(request: Request) -> str:

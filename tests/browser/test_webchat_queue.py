@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import pytest
-
 from tests.browser.chat_agent import ChatAgent
 from tests.browser.conftest import LiveServer
 from tests.browser.test_webchat import _agent_account, agent, transport  # noqa: F401
@@ -19,9 +17,7 @@ def test_a_waiting_visitor_sees_their_place_in_line_until_an_agent_joins(
     transport: str,  # noqa: F811
     agent: ChatAgent,  # noqa: F811
 ) -> None:
-    if transport != "purecloud-v2-sockets":
-        # Neither GMS Chat API v2 nor v3 has a queue position, and the server adds none (yet).
-        pytest.skip(f"{transport} carries no queue position")
+    # v2 sockets tell the place in a frame; both REST APIs in an extension field of their answers.
     open_shop(page, demo_server, transport)
     cid = start_chat(page)
     line = webchat(page).locator(".fd-wc-queue")

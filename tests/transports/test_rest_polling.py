@@ -106,9 +106,11 @@ async def test_request_chat_answers_sealed_keys_and_keeps_the_visitor_context(
 ) -> None:
     chat = await start_chat(client)
     assert set(chat) == {"statusCode", "chatId", "alias", "userId", "secureKey", "messages"} | {
-        "chatEnded"
+        "chatEnded",
+        "queuePosition",
     }
     assert (chat["statusCode"], chat["chatEnded"]) == (0, False)
+    assert chat["queuePosition"] == {"position": 1, "estimatedWaitSeconds": 60}
     cid, mid = chat["chatId"], chat["userId"]
     [joined] = chat["messages"]
     assert joined["from"] == {"nickname": "Vic Tor", "participantId": mid, "type": "Client"}

@@ -5,7 +5,7 @@
  * the client acts on (`statusCode`, `chatEnded`, `status.code`) beside the error envelope.
  */
 import { isRecord } from '../../core/common';
-import type { RequestError } from './transport';
+import type { QueueStatus, RequestError } from './transport';
 
 export interface HttpCall {
   method: string;
@@ -65,6 +65,18 @@ export const text = (value: unknown): string => typeof value === 'string' ? valu
 export const number = (value: unknown, fallback: number): number =>
   typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : fallback;
 export const clamp = (value: number, low: number, high: number): number => Math.min(Math.max(value, low), high);
+
+/**
+ * The `queuePosition` both REST APIs add to an answer while the chat waits for an agent (a
+ * Frontdesk extension: a Genesys server sends none, and then nothing is shown).
+ */
+export function queueStatus(value: unknown): QueueStatus | undefined {
+  if (!isRecord(value)) return undefined;
+  const position = value['position'];
+  const wait = value['estimatedWaitSeconds'];
+  const counts = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n) && n >= 0;
+  return counts(position) && position >= 1 && counts(wait) ? { position, estimatedWaitSeconds: wait } : undefined;
+}
 
 /** Listen to the browser's `offline` / `online` announcements; returns the way to stop. */
 export function watchNetwork(win: Window, offline: () => void, online: () => void): () => void {

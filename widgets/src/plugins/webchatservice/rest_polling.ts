@@ -7,7 +7,7 @@
  */
 import { isRecord } from '../../core/common';
 import type { ChatMessage, PartyType } from './messages';
-import { clamp, httpCall, number, text, watchNetwork, type HttpError } from './rest_http';
+import { clamp, httpCall, number, queueStatus, text, watchNetwork, type HttpError } from './rest_http';
 import { createPollTimer } from './poll_timer';
 import { acquireStartLock } from './start_lock';
 import type {
@@ -46,6 +46,8 @@ interface Reply {
   messages?: Entry[];
   chatEnded?: boolean;
   userData?: unknown;
+  /** Request chat and refresh, while no agent has the chat (a Frontdesk extension). */
+  queuePosition?: unknown;
 }
 
 /** A transcript entry in the normalised shape (`self` is the visitor's own participant id). */
@@ -116,6 +118,10 @@ export function createRestPollingTransport(setup: TransportSetup): ChatTransport
     if (!listener) return false;
     const received = read(reply.messages).filter((item) => item.message.index >= from);
     for (const item of received) next = Math.max(next, item.message.index + 1);
+    // Before the entries: should an agent's ParticipantJoined come in the same answer, it has
+    // the last word and WebChat hides the place.
+    const place = queueStatus(reply.queuePosition);
+    if (place && !reply.chatEnded) listener.queue(place);
     const initial = first;
     first = false;
     listener.caughtUp(received, initial);

@@ -20,6 +20,12 @@ export interface RestCall {
   at: number;
 }
 
+/** Where a waiting visitor stands, as both REST APIs of Frontdesk add it. */
+export interface Place {
+  position: number;
+  estimatedWaitSeconds: number;
+}
+
 interface Entry {
   index?: number;
   type: string;
@@ -84,6 +90,7 @@ export function fakeGms() {
   let count = 0;
   let ended = false;
   let agentTyping = false;
+  let place: Place | undefined;
   let override: ((call: RestCall) => [number, unknown] | undefined) | undefined;
   const notices: Record<string, string>[] = [];
   const userData: Record<string, string>[] = [];
@@ -98,6 +105,8 @@ export function fakeGms() {
     ],
     ...extra,
   });
+  // Like Frontdesk: on request chat and refresh only, while no agent has the chat.
+  const queued = (): Record<string, unknown> => place && !ended ? { queuePosition: place } : {};
   const refuse = (status: number, code: string) =>
     answer(status, { statusCode: 2, errors: [{ code: status, advice: code }], error: { code, message: code, details: {} } });
 
@@ -111,7 +120,7 @@ export function fakeGms() {
       visitor.name = call.fields['nickname'] ?? '';
       log.add('ParticipantJoined', '', visitor);
       return answer(200, { statusCode: 0, chatId, alias: 'frontdesk', userId: visitor.id,
-        secureKey: `key-${count}`, messages: log.entries, chatEnded: false });
+        secureKey: `key-${count}`, messages: log.entries, chatEnded: false, ...queued() });
     }
     if (!call.fields['secureKey'] || !call.fields['userId'] || !call.fields['alias']) return refuse(401, 'unauthorized');
     if (call.fields['secureKey'] !== `key-${count}`) return refuse(401, 'invalid_token');
@@ -121,7 +130,7 @@ export function fakeGms() {
     const blocked = ['send', 'startTyping', 'stopTyping', 'customNotice', 'updateData', 'file'];
     if (ended && blocked.includes(action)) return answer(409, { statusCode: 2, chatEnded: true, error: { code: 'conflict' } });
     switch (action) {
-      case 'refresh': return reply({}, position ?? '1');
+      case 'refresh': return reply(queued(), position ?? '1');
       case 'send':
         log.add('Message', call.fields['message'] ?? '', visitor);
         return reply({}, position);
@@ -169,7 +178,12 @@ export function fakeGms() {
     calls, notices, userData, typing, log,
     chatId: () => chatId,
     join() {
+      place = undefined;
       log.add('ParticipantJoined', '', agent);
+    },
+    /** The place answers tell from now on (none: not queued). */
+    queue(given: Place | undefined) {
+      place = given;
     },
     say(text: string) {
       log.add('Message', text, agent);
@@ -200,6 +214,8 @@ export function fakeV3() {
   let count = 0;
   let ended = false;
   let waiters: (() => void)[] = [];
+  let place: Place | undefined;
+  let expiries = 0;
   const userData: unknown[] = [];
   const typing: string[] = [];
   let override: ((call: RestCall) => [number, unknown] | undefined) | undefined;
@@ -218,7 +234,8 @@ export function fakeV3() {
   const news = (after: number, count?: number) => {
     const found = log.entries.filter((e) => (e.index ?? 0) > after);
     const page = count ? found.slice(0, count) : found;
-    return { messages: v3(page), index: Math.max(after, page.length ? page[page.length - 1]!.index! : log.last()), chatEnded: ended };
+    return { messages: v3(page), index: Math.max(after, page.length ? page[page.length - 1]!.index! : log.last()), chatEnded: ended,
+      ...(place && !ended ? { queuePosition: place } : {}) };
   };
 
   const route = async (call: RestCall, url: URL): Promise<Response> => {
@@ -243,7 +260,8 @@ export function fakeV3() {
       const count = url.searchParams.get('count');
       if (count) return ok(news(after, Number(count)));
       // The long poll: answer once there is news (or the chat ended).
-      while (!ended && log.last() <= after) await new Promise<void>((resolve) => waiters.push(resolve));
+      const epoch = expiries;
+      while (!ended && log.last() <= after && expiries === epoch) await new Promise<void>((resolve) => waiters.push(resolve));
       return ok(news(after));
     }
     if (ended && call.method !== 'DELETE') return refuse(409, 'conflict', 'INVALID_SESSION');
@@ -297,7 +315,17 @@ export function fakeV3() {
     sessionId: () => sessionId,
     token: () => token,
     join() {
+      place = undefined;
       log.add('ParticipantJoined', '', agent);
+      wakeAll();
+    },
+    /** The place answers tell from now on (none: not queued); it wakes no poll, as on the server. */
+    queue(given: Place | undefined) {
+      place = given;
+    },
+    /** Every waiting poll reaches its timeout and answers what it has. */
+    expire() {
+      expiries++;
       wakeAll();
     },
     say(text: string) {

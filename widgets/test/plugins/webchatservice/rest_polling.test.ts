@@ -318,3 +318,53 @@ describe('WebChatService on REST polling (no transport.type)', () => {
     expect(s.gms.calls).toHaveLength(0);
   });
 });
+
+describe('REST polling tells a waiting visitor their place', () => {
+  const places = (s: Awaited<ReturnType<typeof start>>) => s.named('queuePosition').map((e) => e.data);
+
+  it('publishes queuePosition from refresh answers until an agent joins', async () => {
+    const s = await chatting();
+    const { gms, bus } = s;
+    // A Genesys server sends no place: nothing is published.
+    expect(places(s)).toEqual([]);
+    gms.queue({ position: 2, estimatedWaitSeconds: 120 });
+    await tick(3100);
+    expect(last(places(s))).toEqual({ position: 2, estimatedWaitSeconds: 120 });
+    expect(bus.data('WebChatService.queuePosition')).toEqual({ position: 2, estimatedWaitSeconds: 120 });
+    gms.queue({ position: 1, estimatedWaitSeconds: 45 });
+    await tick(3100);
+    expect(last(places(s))).toEqual({ position: 1, estimatedWaitSeconds: 45 });
+    const told = places(s).length;
+    gms.join();
+    await tick(3100);
+    expect(s.named('agentConnected')).toHaveLength(1);
+    await tick(6200);
+    expect(places(s)).toHaveLength(told);
+    await bus.command('WebChatService.endChat');
+  });
+
+  it('tells the place before the entries, so an agent joining in the same answer has the last word', async () => {
+    const s = await chatting();
+    s.gms.queue({ position: 1, estimatedWaitSeconds: 60 });
+    s.gms.log.add('ParticipantJoined', '', { id: 'agent-1', name: 'Alice', type: 'Agent' });
+    // One answer carries both; the later ones no place, as the server's would.
+    let refreshes = 0;
+    s.gms.setOverride((call) => {
+      if (call.path.endsWith('/refresh') && ++refreshes > 1) s.gms.queue(undefined);
+      return undefined;
+    });
+    await tick(3100);
+    const order = s.events.map((e) => e.event.split('.')[1]).filter((name) => name === 'queuePosition' || name === 'agentConnected');
+    expect(order).toEqual(['queuePosition', 'agentConnected']);
+  });
+
+  it('ignores a malformed place', async () => {
+    const s = await chatting();
+    s.gms.setOverride((call) => call.path.endsWith('/refresh')
+      ? [200, { statusCode: 0, messages: [], chatEnded: false, queuePosition: { position: 'first', estimatedWaitSeconds: -1 } }]
+      : undefined);
+    await tick(3100);
+    expect(s.gms.named('refresh').length).toBeGreaterThan(1);
+    expect(places(s)).toEqual([]);
+  });
+});

@@ -174,6 +174,44 @@ describe('WebChatService on pureengage-v3-rest', () => {
   });
 });
 
+describe('pureengage-v3-rest tells a waiting visitor their place', () => {
+  const places = (s: Awaited<ReturnType<typeof start>>) => s.named('queuePosition').map((e) => e.data);
+
+  it('publishes queuePosition from the catch-up and from polls that end after their wait, until an agent joins', async () => {
+    const server = fakeV3();
+    server.queue({ position: 2, estimatedWaitSeconds: 120 });
+    const s = await start(server);
+    await s.bus.command('WebChatService.startChat', { nickname: 'Ann' });
+    await vi.waitFor(() => expect(server.waiting()).toBe(1));
+    // The first answer, the whole chat so far, already tells it.
+    expect(places(s)).toEqual([{ position: 2, estimatedWaitSeconds: 120 }]);
+    server.queue({ position: 1, estimatedWaitSeconds: 45 });
+    server.expire();
+    await vi.waitFor(() => expect(places(s)).toHaveLength(2));
+    expect(s.bus.data('WebChatService.queuePosition')).toEqual({ position: 1, estimatedWaitSeconds: 45 });
+    await vi.waitFor(() => expect(server.waiting()).toBe(1));
+    server.join();
+    await vi.waitFor(() => expect(s.named('agentConnected')).toHaveLength(1));
+    await vi.waitFor(() => expect(server.waiting()).toBe(1));
+    server.expire();
+    await vi.waitFor(() => expect(server.polls().length).toBeGreaterThan(4));
+    await settle();
+    expect(places(s)).toHaveLength(2);
+    const order = s.events.map((e) => e.event.split('.')[1]).filter((name) => name === 'queuePosition' || name === 'agentConnected');
+    expect(order).toEqual(['queuePosition', 'queuePosition', 'agentConnected']);
+    await ended(s);
+  });
+
+  it('publishes nothing for a server that sends no place', async () => {
+    const s = await chatting();
+    s.api.expire();
+    await vi.waitFor(() => expect(s.api.polls().length).toBeGreaterThan(2));
+    await settle();
+    expect(places(s)).toEqual([]);
+    await ended(s);
+  });
+});
+
 /**
  * Web Locks as browsers grant them (happy-dom has none): one holder per name, the others
  * queued in order, the next one granted when the holder's callback settles.
