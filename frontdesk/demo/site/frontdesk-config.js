@@ -20,7 +20,11 @@ window._genesys = {
       },
       chatButton: { enabled: true, openDelay: 500 },
       charCountEnabled: true,
-      maxMessageLength: 500
+      maxMessageLength: 500,
+      // A "send file" button, where the transport takes files (REST polling, v3).
+      uploadsEnabled: true,
+      // Knowledge articles offered while the visitor types a subject or a first message.
+      deflection: { enabled: true }
     },
     // ClickToCall, served by this same Frontdesk server: a number to call and an access code.
     clicktocall: {

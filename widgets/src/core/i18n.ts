@@ -40,6 +40,9 @@ export const BUILT_IN: Pack = {
       AsyncCloseQuestion: 'Keep this chat? We will bring it back when a reply arrives, or you can end it now.',
       KeepChat: 'Keep chat', Cancel: 'Cancel', Emoji: 'Emoji', LoadingHistory: 'Loading earlier messages…',
       QueuePosition: 'You are number <%Position%> in line, about <%Minutes%> min',
+      SendFile: 'Send file', FileLimits: 'Files up to <%Size%>: <%Types%>', FileSending: 'Sending <%Name%>…',
+      FileTooLarge: 'This file is too large (up to <%Size%>).', FileTypeRefused: 'This type of file is not accepted (<%Types%>).',
+      FileRefused: 'The file was refused. <%Reason%>', DeflectionTitle: 'These articles may answer your question:',
     },
   },
   de: {
@@ -68,6 +71,9 @@ export const BUILT_IN: Pack = {
       KeepChat: 'Chat behalten', Cancel: 'Abbrechen', Emoji: 'Emoji',
       LoadingHistory: 'Frühere Nachrichten werden geladen…',
       QueuePosition: 'Sie sind Nummer <%Position%> in der Warteschlange, etwa <%Minutes%> Min.',
+      SendFile: 'Datei senden', FileLimits: 'Dateien bis <%Size%>: <%Types%>', FileSending: '<%Name%> wird gesendet…',
+      FileTooLarge: 'Diese Datei ist zu groß (bis <%Size%>).', FileTypeRefused: 'Dieser Dateityp wird nicht angenommen (<%Types%>).',
+      FileRefused: 'Die Datei wurde abgelehnt. <%Reason%>', DeflectionTitle: 'Diese Artikel beantworten vielleicht Ihre Frage:',
     },
   },
   ar: {
@@ -93,6 +99,9 @@ export const BUILT_IN: Pack = {
       KeepChat: 'الاحتفاظ بالدردشة', Cancel: 'إلغاء', Emoji: 'رموز تعبيرية',
       LoadingHistory: 'جارٍ تحميل الرسائل السابقة…',
       QueuePosition: 'أنت رقم <%Position%> في قائمة الانتظار، حوالي <%Minutes%> دقيقة',
+      SendFile: 'إرسال ملف', FileLimits: 'ملفات حتى <%Size%>: <%Types%>', FileSending: 'جارٍ إرسال <%Name%>…',
+      FileTooLarge: 'هذا الملف كبير جدًا (حتى <%Size%>).', FileTypeRefused: 'هذا النوع من الملفات غير مقبول (<%Types%>).',
+      FileRefused: 'تم رفض الملف. <%Reason%>', DeflectionTitle: 'قد تجيب هذه المقالات عن سؤالك:',
     },
   },
 };

@@ -5,7 +5,7 @@
  * the search session (and its cookies) stays the service's business.
  */
 import { h, render } from 'preact';
-import { commonOf, type Common } from '../../core/common';
+import { commonOf, isRecord, type Common } from '../../core/common';
 import type { CXBusGlobal, PluginInterface } from '../../core/types';
 import type { KnowledgeCategory, KnowledgeDocument } from '../knowledgecenterservice/documents';
 import * as N from './names';
@@ -292,9 +292,18 @@ export function registerKnowledgeCenter(bus: CXBusGlobal, win: Window): PluginIn
     if (Object.keys(data).length === 0) throw N.INVALID_CONFIGURATION;
     return service('configure', data);
   });
+  // `article` ({kbId, docId, title}) opens straight on that article, also in an open panel
+  // (WebChat's deflection links use it).
   command('open', (data) => {
-    if (view.open) throw N.ALREADY_OPENED;
-    open(data);
+    const given = isRecord(data['article']) ? data['article'] : undefined;
+    const id = (value: unknown): string => typeof value === 'string' && value.length <= 200 ? value : '';
+    const article = given && id(given['kbId']) && id(given['docId'])
+      ? { kbId: id(given['kbId']), docId: id(given['docId']), title: id(given['title']), snippet: '', body: '',
+        categories: [], lang: '', score: 0 }
+      : undefined;
+    if (view.open && !article) throw N.ALREADY_OPENED;
+    if (!view.open) open(data);
+    if (article) show(article);
   });
   command('close', () => {
     if (!view.open) throw N.ALREADY_CLOSED;

@@ -1,13 +1,17 @@
 /** What the visitor does in the window: the handlers `view.ts` calls. */
 import { close, hide, minimize } from './chat_window';
 import { SERVICE, type WebChat } from './context';
+import { createDeflection } from './deflection';
 import { fieldValid, submit } from './registration';
 import { NO_MORE_HISTORY, UI_COOKIES } from './reasons';
+import { fileActions } from './uploads';
 import type { WebChatActions } from './view';
 
 export function createActions(c: WebChat): WebChatActions {
   const view = c.view;
+  const deflect = createDeflection(c);
   const actions: WebChatActions = {
+    ...fileActions(c),
     openFromButton: () => c.plugin.command('open').fail(() => undefined),
     toggleMinimize: () => minimize(c, !view.minimized),
     requestClose() {
@@ -36,6 +40,7 @@ export function createActions(c: WebChat): WebChatActions {
     submit: (event) => submit(c, event),
     edit(field, value, event) {
       view.values = { ...view.values, [field.name]: value };
+      if (field.name === 'subject') deflect(value);
       if (view.invalid[field.name] && field.validateWhileTyping) {
         view.invalid = { ...view.invalid, [field.name]: !fieldValid(c, field, event) };
       }
@@ -44,12 +49,15 @@ export function createActions(c: WebChat): WebChatActions {
     draft(text) {
       view.draft = text;
       c.draw();
+      if (c.meta.userMessages === 0) deflect(text);
       if (text.trim() !== '') c.plugin.command(`${SERVICE}.sendTyping`, { message: text }).fail(() => undefined);
     },
     send() {
       const message = view.draft;
       if (message.trim() === '' || !c.active) return;
       view.draft = '';
+      // Sent: no more articles, and none from a request still pending.
+      deflect('');
       c.focusTarget = '#fd-wc-input';
       c.scrollTo = 'end';
       c.draw();
@@ -95,6 +103,9 @@ export function createActions(c: WebChat): WebChatActions {
       if (draft.length > view.maxLength) return c.draw();
       c.caret = start + emoji.length;
       actions.draft(draft);
+    },
+    openArticle(article) {
+      c.plugin.command('KnowledgeCenter.open', { article }).fail(() => undefined);
     },
     older() {
       const capabilities = c.plugin.data('WebChatService.capabilities') as { pagination?: unknown } | undefined;

@@ -79,6 +79,7 @@ export function createWebChat(plugin: PluginInterface, win: Window): WebChat {
     invalid: {}, formError: '', entries: [], draft: '', maxLength: 500, charCount: false, markdown: false,
     agentTyping: undefined, unread: 0, confirm: undefined, overlay: undefined, toast: undefined,
     offline: false, queue: undefined, emojis: [], emojiOpen: false, loadingHistory: false,
+    uploads: false, limits: undefined, fileNote: '', articles: [],
   };
   const c: WebChat = {
     plugin, win, view,

@@ -90,7 +90,7 @@ export function followService(c: WebChat): void {
   on('messageReceived', (data) => {
     const messages = Array.isArray(data['messages']) ? data['messages'] as Message[] : [];
     const before = c.received;
-    addMessages(c, messages);
+    addMessages(c, messages, Array.isArray(data['originalMessages']) ? data['originalMessages'] : []);
     if (data['oldMessages'] === true) c.scrollTo = 'hold';
     updateUnread(c);
     const fresh = c.received > before && data['restoring'] !== true && data['oldMessages'] !== true;

@@ -60,4 +60,10 @@ border:2px solid var(--fd-border);border-top-color:var(--fd-accent);border-radiu
 gap:2px;padding:6px;max-height:180px;overflow:auto;background:var(--fd-bg);border:1px solid var(--fd-border);
 border-radius:var(--fd-radius);box-shadow:var(--fd-shadow)}
 .fd-wc-emojis button{font-size:20px;padding:4px;min-height:36px;border-color:transparent}
-.fd-wc-emojis button:focus{border-color:var(--fd-accent)}`;
+.fd-wc-emojis button:focus{border-color:var(--fd-accent)}
+.fd-wc-file{display:block;text-align:start;text-decoration:underline;overflow-wrap:anywhere}
+.fd-wc-file-size{opacity:.7;font-size:12px}
+.fd-wc-note{margin:2px 0 0;font-size:12px;opacity:.8}
+.fd-wc-deflect{margin:6px 0;font-size:13px}.fd-wc-deflect p{margin:0 0 2px}
+.fd-wc-deflect ul{margin:0;padding-inline-start:18px}
+.fd-wc-article{padding:2px 0;min-height:0;text-decoration:underline;text-align:start}`;

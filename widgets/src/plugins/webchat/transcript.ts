@@ -1,5 +1,6 @@
 /** The messages WebChat shows: from WebChatService, in index order, each once. */
 import { SERVICE, type Message, type WebChat } from './context';
+import { fileOf } from './files';
 import { settleRestoredUnread, updateUnread } from './unread';
 import type { Entry } from './view';
 
@@ -11,15 +12,19 @@ export function insert(c: WebChat, entry: Entry): void {
   c.view.entries = [...entries.slice(0, at), entry, ...entries.slice(at)];
 }
 
-/** Show a service message unless it is shown already; counts agent messages for unread. */
-export function addMessage(c: WebChat, message: Message): void {
+/**
+ * Show a service message unless it is shown already; counts agent messages for unread.
+ * `original` is the transport's own message, where a shared file is described.
+ */
+export function addMessage(c: WebChat, message: Message, original?: unknown): void {
   const key = `m${message.index}`;
   if (c.view.entries.some((entry) => entry.key === key)) return;
   const party = message.from.type;
   const name = message.from.name;
   const base = { key, party, name, time: message.timestamp, index: message.index };
-  if (message.type === 'Message') {
-    insert(c, { ...base, kind: 'message', text: message.text });
+  const file = fileOf(original);
+  if (message.type === 'Message' || file) {
+    insert(c, { ...base, kind: 'message', text: message.text, ...(file ? { file } : {}) });
     if (party === 'Client') c.meta.userMessages++;
     else {
       c.meta.agentMessages++;
@@ -44,18 +49,18 @@ export function addMessage(c: WebChat, message: Message): void {
  * Show messages from the service. After a restore, the unread count carried over settles
  * between the replayed messages (`restoring`) and the first one that is news.
  */
-export function addMessages(c: WebChat, messages: Message[]): void {
-  for (const message of messages) {
+export function addMessages(c: WebChat, messages: Message[], originals: unknown[] = []): void {
+  messages.forEach((message, at) => {
     if (message.restoring !== true) settleRestoredUnread(c);
-    addMessage(c, message);
-  }
+    addMessage(c, message, originals[at]);
+  });
   if (messages.length) settleRestoredUnread(c);
 }
 
 /** Show everything the service holds (after a restore, or when the window opens again). */
 export function loadTranscript(c: WebChat): void {
-  c.plugin.command<{ messages: Message[] }>(`${SERVICE}.getTranscript`).done((transcript) => {
-    addMessages(c, transcript.messages);
+  c.plugin.command<{ messages: Message[]; originalMessages?: unknown[] }>(`${SERVICE}.getTranscript`).done((transcript) => {
+    addMessages(c, transcript.messages, transcript.originalMessages);
     updateUnread(c);
     c.draw();
   }).fail(() => undefined);

@@ -4,9 +4,12 @@
  * that `sanitize.ts` already rebuilt.
  */
 import { h, type ComponentChild } from 'preact';
+import { deflectionView, type Article } from './deflection';
 import { emojiButton, emojiMenu } from './emoji_menu';
+import { sizeText, type SharedFile } from './files';
 import type { Field } from './form';
 import { markdown } from './markdown';
+import { fileNotes, uploadButton, type Limits } from './uploads';
 
 export interface Entry {
   key: string;
@@ -17,6 +20,8 @@ export interface Entry {
   time: number;
   index?: number;
   nodes?: DocumentFragment;
+  /** A shared file: shown as a download button, its name as text. */
+  file?: SharedFile;
 }
 
 export type Stage = 'form' | 'starting' | 'chat' | 'ended';
@@ -50,6 +55,13 @@ export interface WebChatView {
   emojis: string[];
   emojiOpen: boolean;
   loadingHistory: boolean;
+  /** `uploadsEnabled` and a transport that takes files. */
+  uploads: boolean;
+  limits: Limits | undefined;
+  /** The last upload's progress or refusal. */
+  fileNote: string;
+  /** Knowledge articles offered while the visitor describes the question (deflection). */
+  articles: Article[];
 }
 
 export interface WebChatActions {
@@ -70,6 +82,9 @@ export interface WebChatActions {
   insertEmoji(emoji: string): void;
   /** The transcript is scrolled to its top: older messages, if there are any. */
   older(): void;
+  chooseFile(input: HTMLInputElement): void;
+  download(fileId: string): void;
+  openArticle(article: Article): void;
 }
 
 export type T = (key: string, fill?: Record<string, string | number>) => string;
@@ -110,14 +125,19 @@ function fieldView(field: Field, view: WebChatView, actions: WebChatActions, t: 
       t(field.required && value.trim() === '' ? 'ChatFormRequired' : 'ChatFormInvalid')) : null);
 }
 
-function entryView(entry: Entry, t: T, rich: boolean): ComponentChild {
+function entryView(entry: Entry, t: T, rich: boolean, actions: WebChatActions): ComponentChild {
   if (entry.kind === 'system') {
     return h('li', { key: entry.key, class: 'fd-wc-system', 'data-key': entry.key }, entry.text);
   }
   const name = entry.name || (entry.party === 'Client' ? t('You') : t('AgentNameDefault'));
   return h('li', { key: entry.key, class: 'fd-wc-msg', 'data-party': entry.party, 'data-key': entry.key },
     h('span', { class: 'fd-wc-name' }, name),
-    entry.kind === 'html'
+    entry.file
+      ? h('button', { type: 'button', class: 'fd-plain fd-wc-text fd-wc-file', 'data-file': entry.file.id,
+        onClick: () => actions.download(entry.file!.id) },
+      h('span', { class: 'fd-wc-file-name' }, entry.file.name), ' ',
+      h('span', { class: 'fd-wc-file-size' }, sizeText(entry.file.size)))
+      : entry.kind === 'html'
       ? h('div', {
         class: 'fd-wc-text',
         ref: (element: HTMLElement | null) => {
@@ -169,6 +189,7 @@ function footerView(view: WebChatView, actions: WebChatActions, t: T): Component
   if (view.stage !== 'chat' || view.overlay?.hideFooter) return null;
   const left = view.maxLength - view.draft.length;
   return h('div', { class: 'fd-wc-footer' },
+    deflectionView(view, actions, t),
     emojiMenu(view, actions, t),
     h('textarea', {
       id: 'fd-wc-input', rows: 2, value: view.draft, maxLength: view.maxLength,
@@ -187,9 +208,11 @@ function footerView(view: WebChatView, actions: WebChatActions, t: T): Component
         ? h('span', { id: 'fd-wc-count', class: 'fd-wc-count' }, t('CharsRemaining', { Count: left }))
         : h('span', null),
       emojiButton(view, actions, t),
+      uploadButton(view, actions, t),
       h('button', { type: 'button', class: 'fd-plain fd-wc-end', onClick: actions.endChat }, t('EndChat')),
       h('button', { type: 'button', id: 'fd-wc-send', onClick: actions.send,
-        disabled: view.draft.trim() === '' }, t('Send'))));
+        disabled: view.draft.trim() === '' }, t('Send'))),
+    fileNotes(view, t));
 }
 
 function bodyView(view: WebChatView, actions: WebChatActions, t: T): ComponentChild {
@@ -197,6 +220,7 @@ function bodyView(view: WebChatView, actions: WebChatActions, t: T): ComponentCh
     return h('form', { class: 'fd-wc-form', noValidate: true, onSubmit: actions.submit },
       h('p', null, t('ChatFormIntro')),
       view.fields.map((field) => fieldView(field, view, actions, t)),
+      deflectionView(view, actions, t),
       view.formError ? h('p', { class: 'fd-wc-error', role: 'alert' }, view.formError) : null,
       h('button', { type: 'submit', id: 'fd-wc-submit', disabled: view.stage === 'starting' },
         t(view.stage === 'starting' ? 'Connecting' : 'ChatFormSubmit')));
@@ -213,7 +237,7 @@ function bodyView(view: WebChatView, actions: WebChatActions, t: T): ComponentCh
     },
   },
   view.loadingHistory ? h('li', { key: 'loading', class: 'fd-wc-system fd-wc-loading' }, t('LoadingHistory')) : null,
-  view.entries.map((entry) => entryView(entry, t, view.markdown)));
+  view.entries.map((entry) => entryView(entry, t, view.markdown, actions)));
 }
 
 /** A speech bubble drawn inline: an emoji glyph shows as a box where no emoji font is installed. */

@@ -11,6 +11,7 @@ import { count, createWebChat, SERVICE } from './context';
 import { armAutoInvite } from './invites';
 import { loadForm } from './registration';
 import { followService, restored } from './service_events';
+import { followUploads } from './uploads';
 
 /** Register WebChat on `bus`; it configures itself when App is ready. */
 export function registerWebChat(bus: CXBusGlobal, win: Window): PluginInterface | false {
@@ -20,6 +21,7 @@ export function registerWebChat(bus: CXBusGlobal, win: Window): PluginInterface 
   const view = c.view;
   c.actions = createActions(c);
   followService(c);
+  followUploads(c);
   registerCommands(c);
   plugin.registerEvents(['ready', 'opened', 'submitted', 'started', 'rejected', 'completed', 'cancelled',
     'closed', 'minimized', 'unminimized', 'messageAdded', 'chatButtonDisplayed']);

@@ -5,6 +5,7 @@
  * normalised shapes; what the events mean is the session logic's business.
  */
 import { isRecord } from '../../core/common';
+import { saveDownload } from './download';
 import { createRequest } from './http';
 import type { Party } from './messages';
 import type {
@@ -256,6 +257,10 @@ export function createV2Transport(setup: TransportSetup): ChatTransport {
     // v2 has no typing preview and no "stopped" call.
     typing: () => request('POST', `${own()}/typing`),
     end: () => request('DELETE', own()),
+    // Agents' files: fetched with the token header, saved as a download (`download.ts`).
+    downloadFile: (fileId) => saveDownload(setup.win, setup.fetch,
+      `${text(option('dataURL')).replace(/\/+$/, '')}${API}${conversation()}/files/${encodeURIComponent(fileId)}`,
+      session ? { Authorization: `Bearer ${session.jwt}` } : {}),
     isLost,
     stop(clear) {
       stream.stop();

@@ -6,8 +6,9 @@
  * `setSessionData` callbacks (spec 5.7), hands `{messageIndex, token}` to the site instead.
  */
 import { isRecord } from '../../core/common';
+import { saveDownload } from './download';
 import type { ChatMessage, PartyType } from './messages';
-import { httpCall, number, text, watchNetwork, type HttpError } from './rest_http';
+import { httpCall, number, queueStatus, text, watchNetwork, type HttpError } from './rest_http';
 import { electLeader, type TabLeader } from './tab_leader';
 import type {
   ChatTransport, Received, StartRequest, TransportListener, TransportSession, TransportSetup,
@@ -41,6 +42,8 @@ interface News {
   messages?: V3Message[];
   index?: number;
   chatEnded?: boolean;
+  /** While no agent has the chat (a Frontdesk extension). */
+  queuePosition?: unknown;
 }
 
 interface Session {
@@ -148,10 +151,17 @@ export function createV3Transport(setup: TransportSetup): ChatTransport {
     data: { sessionId: found.sessionId, participantId: found.participantId, clientToken: found.token },
   });
 
+  /** Where the visitor stands, before the messages: an agent's join in them has the last word. */
+  const place = (news: News): void => {
+    const status = queueStatus(news.queuePosition);
+    if (status && !news.chatEnded) listener?.queue(status);
+  };
+
   /** What a poll found, in this tab or (`shared`) in the leader's. */
   const apply = (news: News, shared: boolean): void => {
     if (!listener) return;
     index = Math.max(index, number(news.index, 0));
+    place(news);
     const received = read(news.messages);
     if (shared) for (const item of received) listener.pushed(item);
     else listener.caughtUp(received, false);
@@ -291,6 +301,7 @@ export function createV3Transport(setup: TransportSetup): ChatTransport {
             if (mine !== generation) return;
             index = Math.max(index, number(news.index, 0));
             goUp();
+            place(news);
             listener?.caughtUp(read(news.messages), true);
             if (news.chatEnded) listener?.ended(true);
             return first();
@@ -373,5 +384,8 @@ export function createV3Transport(setup: TransportSetup): ChatTransport {
       if (item) listener?.pushed(item);
       return made;
     },
+    // A file (`content.url` is `/sessions/<id>/images/<file id>`): fetched with the token header.
+    downloadFile: (fileId) => saveDownload(win, setup.fetch, `${base()}${own()}/images/${encodeURIComponent(fileId)}`,
+      session ? { 'x-nexus-client-key': session.token } : {}),
   };
 }

@@ -179,6 +179,18 @@ describe('KnowledgeCenter', () => {
     expect(await reasonOf(p.bus.command('KnowledgeCenter.close'))).toBe(N.ALREADY_CLOSED);
     expect(await reasonOf(p.bus.command('KnowledgeCenter.search', { query: '' }))).toMatch(/query/);
   });
+
+  it('open with an article shows it, also in a panel already open (chat deflection)', async () => {
+    const p = await page();
+    await p.bus.command('KnowledgeCenter.open', { article: { kbId: 'help', docId: 'shipping', title: 'Shipping' } });
+    await vi.waitFor(() => expect($('#fd-kc-article-title').textContent).toBe('How long does shipping take?'));
+    await p.bus.command('KnowledgeCenter.open', { article: { kbId: 'help', docId: 'password' } });
+    await vi.waitFor(() => expect($('#fd-kc-article-title').textContent).toBe('Reset your password'));
+    expect(p.ui.map((e) => e.event)).toEqual(['KnowledgeCenter.opened']);
+    // An article without ids is no article: an open panel still refuses.
+    expect(await reasonOf(p.bus.command('KnowledgeCenter.open', { article: { kbId: 'help' } })))
+      .toBe(N.ALREADY_OPENED);
+  });
 });
 
 describe('articleBody', () => {
