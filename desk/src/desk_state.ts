@@ -200,7 +200,7 @@ export function applyEvent(state: DeskState, event: DeskEvent, me: number, now: 
       const thread = state.threads[event.conversation_id];
       // Your own typing comes back to you: it is not news.
       if (!thread || (event.member.agent_id !== null && event.member.agent_id === me)) return { state, effects: [] };
-      const next = putThread(state, expireTyping(withTyping(thread, event.member, event.typing, now), now));
+      const next = putThread(state, expireTyping(withTyping(thread, event.member, event.typing, now, event.preview ?? ''), now));
       return { state: next, effects: [{ kind: 'typing-timer' }] };
     }
     default:

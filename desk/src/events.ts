@@ -8,7 +8,7 @@ export type DeskEvent =
   | { type: 'agent-status'; agent_id: number; status: Status }
   | { type: 'message'; conversation_id: string; index: number; message: Message }
   | { type: 'member'; conversation_id: string; last_index: number; member: Member }
-  | { type: 'typing'; conversation_id: string; last_index: number; member: Member; typing: boolean }
+  | { type: 'typing'; conversation_id: string; last_index: number; member: Member; typing: boolean; preview?: string }
   | { type: 'call'; call_id: string; state: string; queue: string; agent_id: number | null }
   | { type: 'heartbeat' }
   | { type: 'resync' }

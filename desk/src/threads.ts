@@ -7,6 +7,8 @@ export interface Typist {
   name: string;
   role: MemberRef['role'];
   until: number;
+  /** The visitor's unsent text (plain text, never markup), or ''. */
+  preview: string;
 }
 
 export interface Thread {
@@ -60,12 +62,13 @@ export function withMessage(thread: Thread, message: Message): Thread {
   return { ...thread, messages, lastIndex: contiguousIndex(messages), typing };
 }
 
-/** A thread where `member` started (until a timeout) or stopped typing. */
-export function withTyping(thread: Thread, member: MemberRef, typing: boolean, now: number): Thread {
+/** A thread where `member` started (until a timeout) or stopped typing; each typing event
+ * replaces the preview, so stopping, or typing with an emptied box, clears it. */
+export function withTyping(thread: Thread, member: MemberRef, typing: boolean, now: number, preview = ''): Thread {
   const next = { ...thread.typing };
   if (typing) {
     const lasts = member.role === 'CUSTOMER' ? VISITOR_TYPING_MS : AGENT_TYPING_MS;
-    next[member.id] = { name: member.display_name || 'Someone', role: member.role, until: now + lasts };
+    next[member.id] = { name: member.display_name || 'Someone', role: member.role, until: now + lasts, preview };
   } else {
     delete next[member.id];
   }
@@ -79,6 +82,13 @@ export function typingNames(thread: Thread | undefined, now: number): string[] {
     .filter((typist) => typist.until > now)
     .sort((a, b) => Number(b.role === 'CUSTOMER') - Number(a.role === 'CUSTOMER'))
     .map((typist) => typist.name);
+}
+
+/** The visitor's unsent text while they type (the server sends it only to agents), or ''. */
+export function typingPreview(thread: Thread | undefined, now: number): string {
+  if (!thread) return '';
+  const typist = Object.values(thread.typing).find((t) => t.role === 'CUSTOMER' && t.until > now && t.preview);
+  return typist?.preview ?? '';
 }
 
 /** "Vic is typing…", "Vic and Ada are typing…", or nothing. */

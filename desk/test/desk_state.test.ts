@@ -163,6 +163,23 @@ describe('events', () => {
     expect(expireAllTyping(lapsed, 1_000 + VISITOR_TYPING_MS)).toBe(lapsed);
   });
 
+  it('holds the visitor’s typing preview as text until a stop or their message', () => {
+    const payload = '<img src=x onerror="window.hacked=1">';
+    const typing = (on: boolean, preview?: string): DeskEvent => ({
+      type: 'typing', conversation_id: 'c1', last_index: 2, member: visitor, typing: on,
+      ...(preview === undefined ? {} : { preview }),
+    });
+    const shown = applyEvent(held, typing(true, payload), ME, 1_000).state;
+    expect(shown.threads.c1!.typing[visitor.id]?.preview).toBe(payload);
+    const stopped = applyEvent(shown, typing(false), ME, 1_001).state;
+    expect(stopped.threads.c1!.typing[visitor.id]).toBeUndefined();
+    const sent = applyEvent(shown, messageEvent('c1', message(3, { member: visitor })), ME, 1_001).state;
+    expect(sent.threads.c1!.typing[visitor.id]).toBeUndefined();
+    // Typing with the box emptied: still typing, no preview.
+    const emptied = applyEvent(shown, typing(true), ME, 1_002).state;
+    expect(emptied.threads.c1!.typing[visitor.id]?.preview).toBe('');
+  });
+
   it('merges members and re-reads when they announce a newer index', () => {
     const left = { ...visitor, state: 'DISCONNECTED' as const };
     const change = applyEvent(held, { type: 'member', conversation_id: 'c1', last_index: 3, member: left }, ME, 0);

@@ -12,6 +12,7 @@ import {
   previewOf,
   typingLine,
   typingNames,
+  typingPreview,
   unreadCount,
   visitorName,
   VISITOR_TYPING_MS,
@@ -58,6 +59,19 @@ describe('typing', () => {
     expect(typingNames(withTyping(held, ada, false, 2_000), 2_000)).toEqual(['Vic Tor']);
     expect(nextTypingExpiry([held, thread()])).toBe(1_000 + VISITOR_TYPING_MS);
     expect(nextTypingExpiry([thread()])).toBe(Infinity);
+  });
+
+  it('keeps the visitor’s preview until they stop, empty the box, send or go quiet', () => {
+    const typing = withTyping(withTyping(thread(), ada, true, 0, 'agent text'), visitor, true, 0, 'Where is');
+    expect(typingPreview(typing, 1)).toBe('Where is');
+    expect(typingPreview(withTyping(typing, visitor, true, 2, 'Where is my'), 3)).toBe('Where is my');
+    expect(typingPreview(withTyping(typing, visitor, true, 2), 3)).toBe('');
+    expect(typingPreview(withTyping(typing, visitor, false, 2, 'ignored'), 3)).toBe('');
+    expect(typingPreview(withMessage(typing, message(1, { member: visitor })), 3)).toBe('');
+    expect(typingPreview(typing, VISITOR_TYPING_MS)).toBe('');
+    // Only a visitor's preview is shown; an agent's is never news to another agent.
+    expect(typingPreview(withTyping(thread(), ada, true, 0, 'agent text'), 1)).toBe('');
+    expect(typingPreview(undefined, 0)).toBe('');
   });
 
   it('puts the visitor first and words the line for one or more', () => {

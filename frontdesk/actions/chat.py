@@ -32,6 +32,7 @@ from frontdesk.actions.chat_views import (
     message_view,
     not_found,
 )
+from frontdesk.actions.typing_preview import clean_preview
 from frontdesk.broker import Broker
 from frontdesk.errors import Conflict, Forbidden, InvalidInput
 from frontdesk.settings import Settings
@@ -215,9 +216,18 @@ async def update_user_data(
 
 
 async def set_typing(
-    db: Database, broker: Broker, conversation_id: str, member_id: str, typing: bool
+    db: Database,
+    broker: Broker,
+    conversation_id: str,
+    member_id: str,
+    typing: bool,
+    *,
+    preview: str = "",
 ) -> None:
-    """Tell the other members that ``member_id`` is (or stopped) typing; nothing is stored."""
+    """Tell the other members that ``member_id`` is (or stopped) typing; nothing is stored.
+
+    A visitor's ``preview`` (their unsent text) goes to the agents' channels only: never to the
+    conversation's own channel, which visitors hear, nor to the typing board's."""
     async with db.session() as session:
         row = await load_conversation(session, conversation_id)
         if row.state == "ended":
@@ -231,7 +241,17 @@ async def set_typing(
         "member": member.as_json(),
         "typing": typing,
     }
-    await publish(broker, [*fanout(view, [event]), (TYPING_CHANNEL, event)])
+    shown = clean_preview(preview) if typing else ""
+    with_preview = {**event, "preview": shown} if shown else event
+    own = conversation_channel(conversation_id)
+    await publish(
+        broker,
+        [
+            (channel, event if channel == own else with_preview)
+            for channel, _ in fanout(view, [event])
+        ]
+        + [(TYPING_CHANNEL, event)],
+    )
 
 
 async def end_conversation(

@@ -8,6 +8,7 @@ can neither read nor forge it, and it opens no other conversation. Shapes: ``res
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 from typing import TYPE_CHECKING, Annotated, Any, cast
@@ -24,6 +25,7 @@ from frontdesk.actions.chat_views import get_conversation, list_messages, not_fo
 from frontdesk.actions.files import attach_file, get_file
 from frontdesk.actions.routing import finish_conversation, queue_position, start_conversation
 from frontdesk.errors import (
+    Conflict,
     Forbidden,
     InvalidInput,
     OriginNotAllowed,
@@ -241,13 +243,26 @@ async def refresh(
     keys: Keys,
     request: Request,
     transcriptPosition: Position = None,
-    message: Annotated[str, Form(description="Typing preview; accepted, not shown.")] = "",
+    message: Annotated[
+        str, Form(description="Typing preview: the visitor's unsent text, shown to agents.")
+    ] = "",
 ) -> GmsReply:
     """The transcript from ``transcriptPosition`` (all without it), who is typing now and, while
-    no agent has the chat, ``queuePosition``."""
-    return await _transcript(
-        _services(request), keys, transcriptPosition or 1, typing=True, queue=True
-    )
+    no agent has the chat, ``queuePosition``. A non-empty ``message`` counts as typing it."""
+    svc = _services(request)
+    if message.strip():
+        # The preview is a courtesy to the agent: a chat that ended or was left still answers
+        # its poll (with chatEnded) rather than an error.
+        with contextlib.suppress(Conflict):
+            await set_typing(
+                svc.database,
+                svc.broker,
+                keys.conversation_id,
+                keys.member_id,
+                True,
+                preview=message,
+            )
+    return await _transcript(svc, keys, transcriptPosition or 1, typing=True, queue=True)
 
 
 @router.post(
@@ -261,12 +276,21 @@ async def typing(
     keys: Keys,
     request: Request,
     transcriptPosition: Position = None,
-    message: Annotated[str, Form(description="Typing preview; accepted, not shown.")] = "",
+    message: Annotated[
+        str, Form(description="startTyping: the visitor's unsent text, shown to agents.")
+    ] = "",
 ) -> GmsReply:
-    """Tell the agent the visitor is typing, or stopped."""
+    """Tell the agent the visitor is typing (with a preview of the text), or stopped."""
     svc = _services(request)
     started = request.url.path.endswith("/startTyping")
-    await set_typing(svc.database, svc.broker, keys.conversation_id, keys.member_id, started)
+    await set_typing(
+        svc.database,
+        svc.broker,
+        keys.conversation_id,
+        keys.member_id,
+        started,
+        preview=message,
+    )
     return await _transcript(svc, keys, transcriptPosition)
 
 

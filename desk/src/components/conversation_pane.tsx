@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { DeskState } from '../desk_state';
 import type { DeskStore } from '../desk_store';
-import { assignedAgentName, nextTypingExpiry, typingLine, typingNames, visitorName, type Thread } from '../threads';
+import { assignedAgentName, nextTypingExpiry, typingLine, typingNames, typingPreview, visitorName, type Thread } from '../threads';
 import { dateTime } from '../time';
 import { Composer } from './composer';
 import { Transcript } from './transcript';
@@ -71,6 +71,8 @@ export function ConversationPane({ store, state, id }: { store: DeskStore; state
       <Transcript messages={thread?.messages ?? []} label={`Conversation with ${name}`}
         onDownload={(fileId, fileName) => void store.download(fileId, fileName)} />
       <p class="typing" aria-live="polite">{typingLine(typingNames(thread, now))}</p>
+      {/* Hostile visitor text: a text node only, never markup. */}
+      {typingPreview(thread, now) && <p class="typing-preview" title="Not sent yet">{typingPreview(thread, now)}</p>}
       {mine && <Composer store={store} conversationId={id} limits={state.fileLimits} />}
       {watching && (
         <p class="watching-note">

@@ -79,6 +79,8 @@ export function createSession(setup: SessionSetup): ChatSession {
   let startTime = 0;
   let endTime = 0;
   let typingSent = 0;
+  /** A throttled preview, sent once the throttle allows. */
+  let typingLater: ReturnType<typeof setTimeout> | undefined;
   /** Message ids by index; `lastIndex` is the end of the gapless run held. */
   const seen = new Map<number, string | undefined>();
   let lastIndex = 0;
@@ -190,6 +192,7 @@ export function createSession(setup: SessionSetup): ChatSession {
       contact.clear();
     }
     session = undefined;
+    clearTimeout(typingLater);
     online = false;
     endTime = Date.now();
     agents.disconnectAll();
@@ -331,6 +334,13 @@ export function createSession(setup: SessionSetup): ChatSession {
     return attempt;
   };
 
+  const typeNow = (preview: string): Promise<unknown> => {
+    if (!session) return Promise.resolve({});
+    typingSent = Date.now();
+    plugin.publish('clientTypingStarted', {});
+    return call((active) => active.typing(preview));
+  };
+
   return {
     hasTransport: () => transport !== undefined,
     pages: () => transport?.history !== undefined,
@@ -362,14 +372,19 @@ export function createSession(setup: SessionSetup): ChatSession {
         finish(true);
       }
     },
-    send: (text) => call((active) => active.send(text)),
+    send(text) {
+      // A throttled preview must not follow the message it became.
+      clearTimeout(typingLater);
+      return call((active) => active.send(text));
+    },
     async typing(preview) {
       if (!session) throw R.NO_SESSION;
-      const now = Date.now();
-      if (now - typingSent < TYPING_THROTTLE_MS) return {};
-      typingSent = now;
-      plugin.publish('clientTypingStarted', {});
-      return call((active) => active.typing(preview));
+      clearTimeout(typingLater);
+      const wait = typingSent + TYPING_THROTTLE_MS - Date.now();
+      if (wait <= 0) return typeNow(preview);
+      // Throttled: the newest text still reaches the agent once the pause is over.
+      typingLater = setTimeout(() => void typeNow(preview).catch(() => undefined), wait);
+      return {};
     },
     async history() {
       if (!setup.asyncChat()) throw R.NO_HISTORY;

@@ -44,6 +44,21 @@ const tick = async (ms: number): Promise<void> => {
 };
 
 describe('WebChatService on REST polling (no transport.type)', () => {
+  it('sends the newest typing preview once the throttle allows, and none after the message', async () => {
+    const { gms, bus } = await chatting();
+    const started = () => gms.typing.filter((t) => t.startsWith('startTyping:'));
+    for (const text of ['W', 'Wh', 'Where is']) await bus.command('WebChatService.sendTyping', { message: text });
+    expect(started()).toEqual(['startTyping:W']);
+    await tick(2100);
+    expect(started()).toEqual(['startTyping:W', 'startTyping:Where is']);
+    await tick(500);
+    await bus.command('WebChatService.sendTyping', { message: 'Where is my order' });
+    await bus.command('WebChatService.sendMessage', { message: 'Where is my order?' });
+    await tick(5000);
+    expect(started()).toEqual(['startTyping:W', 'startTyping:Where is']);
+    expect(gms.named('send').map((c) => c.fields['message'])).toEqual(['Where is my order?']);
+  });
+
   it('starts form-encoded, polls, sends, types, and ends with every cookie written and cleared', async () => {
     const s = await chatting();
     const { gms, bus, cookie } = s;
