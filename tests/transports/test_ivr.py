@@ -217,4 +217,9 @@ async def test_simultaneous_redeems_of_one_code_give_one_call(
     replies = await asyncio.gather(
         *(redeem(client, key, code, caller=f"+1555000{n}") for n in range(6))
     )
-    assert sorted(reply.status_code for reply in replies) == [200, 404, 404, 404, 404, 404]
+    statuses = sorted(reply.status_code for reply in replies)
+    # One caller gets the call. The others are refused; once three refusals of this code are
+    # on record (the per-code limit), a still-running redeem may meet the lockout (429) instead.
+    assert statuses[0] == 200
+    assert set(statuses[1:]) <= {404, 429}
+    assert statuses.count(404) >= 3

@@ -366,9 +366,10 @@ async def test_missing_tampered_foreign_and_expired_keys_are_refused_and_the_cha
         response = await client.post(url, data={**keys(chat), "secureKey": key, "message": "x"})
         assert refused(response, 401) == "invalid_token", name
         reasons[name] = response.json()["error"]["details"]["reason"]
+    # A cut-off key may still decode (then its seal fails) or not, by its length.
+    assert reasons.pop("truncated") in {"malformed", "tampered"}
     assert reasons == {
         "flipped": "tampered",
-        "truncated": "malformed",
         "garbage": "malformed",
         "other purpose": "wrong_purpose",
         "other server": "tampered",
