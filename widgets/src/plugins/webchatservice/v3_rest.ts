@@ -338,7 +338,7 @@ export function createV3Transport(setup: TransportSetup): ChatTransport {
       if (item) listener?.pushed(item);
       return made;
     },
-    async typing() {
+    async typing(preview) {
       clearTimeout(typingTimer);
       const path = `${own()}/messages`;
       typingTimer = setTimeout(() => {
@@ -346,7 +346,8 @@ export function createV3Transport(setup: TransportSetup): ChatTransport {
         call('POST', path, { operationId: operationId(), data: { type: 'TypingStopped' } }).catch(() => undefined);
         listener?.event?.('clientTypingStopped');
       }, TYPING_STOP_MS);
-      return call('POST', path, { operationId: operationId(), data: { type: 'TypingStarted' } });
+      // The v3 typing message carries the unsent text, which agents see as a preview.
+      return call('POST', path, { operationId: operationId(), data: { type: 'TypingStarted', text: preview } });
     },
     end: () => call('DELETE', `${own()}/participants/${encodeURIComponent(session!.participantId)}`,
       { operationId: operationId() }),

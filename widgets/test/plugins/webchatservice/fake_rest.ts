@@ -268,7 +268,7 @@ export function fakeV3() {
     const data = (call.json as { data?: Record<string, unknown> } | undefined)?.data ?? {};
     if (what === 'messages' && call.method === 'POST') {
       if (data['type'] !== 'Text') {
-        typing.push(String(data['type']));
+        typing.push(data['text'] ? `${String(data['type'])}:${String(data['text'])}` : String(data['type']));
         return ok({});
       }
       const made = log.add('Message', String(data['text']), visitor);

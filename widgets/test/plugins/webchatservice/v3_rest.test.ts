@@ -71,7 +71,7 @@ describe('WebChatService on pureengage-v3-rest', () => {
     vi.useFakeTimers({ shouldAdvanceTime: true });
     await bus.command('WebChatService.sendTyping', { message: 'typing…' });
     await vi.advanceTimersByTimeAsync(2600);
-    expect(server.typing).toEqual(['TypingStarted', 'TypingStopped']);
+    expect(server.typing).toEqual(['TypingStarted:typing…', 'TypingStopped']);
     vi.useRealTimers();
 
     await bus.command('WebChatService.updateUserData', { cart: 3 });
