@@ -38,6 +38,7 @@ from frontdesk.transports.v2_frames import (
     message_entity,
     queue_body,
 )
+from frontdesk.transports.visitor_context import build_visitor
 
 if TYPE_CHECKING:
     from frontdesk.app import Services
@@ -49,17 +50,13 @@ MAX_CUSTOM_FIELDS = 100
 
 router = APIRouter(tags=["visitor: purecloud-v2-sockets"])
 
-# customFields the server keeps as visitor context rather than as userData.
-_CONTEXT_FIELDS = {
+# customFields that are the registration form; the page and browser facts among the rest are
+# taken out by ``build_visitor``, as for the REST transports.
+_FORM_FIELDS = {
     "firstName": "first_name",
     "lastName": "last_name",
     "email": "email",
     "subject": "subject",
-    "_genesys_url": "page_url",
-    "_genesys_pageTitle": "page_title",
-    "_genesys_referrer": "referrer",
-    "_genesys_browser": "browser",
-    "GCTI_LanguageCode": "language",
 }
 
 FieldValue = str | int | float | bool | None
@@ -167,21 +164,20 @@ def _own(caller: Guest, member_id: str) -> None:
 
 
 def _visitor(body: CreateBody, request: Request) -> Visitor:
-    custom = body.memberInfo.customFields
+    custom = dict(body.memberInfo.customFields)
     if len(custom) > MAX_CUSTOM_FIELDS:
         raise InvalidInput(f"customFields may have at most {MAX_CUSTOM_FIELDS} entries.")
-    context = {
-        "browser": request.headers.get("user-agent", "")[:500],
-        "language": request.headers.get("accept-language", "").split(",")[0][:100],
-        "page_url": request.headers.get("referer", "")[:2048],
-    }
-    user_data: dict[str, Any] = {}
-    for key, value in custom.items():
-        if key in _CONTEXT_FIELDS:
-            context[_CONTEXT_FIELDS[key]] = "" if value is None else str(value)
-        else:
-            user_data[key] = value
-    return Visitor(display_name=body.memberInfo.displayName, user_data=user_data, **context)
+    form = {name: custom.pop(key) for key, name in _FORM_FIELDS.items() if key in custom}
+    text = {name: "" if value is None else str(value) for name, value in form.items()}
+    return build_visitor(
+        request,
+        display_name=body.memberInfo.displayName,
+        first_name=text.get("first_name", ""),
+        last_name=text.get("last_name", ""),
+        email=text.get("email", ""),
+        subject=text.get("subject", ""),
+        user_data=custom,
+    )
 
 
 @router.post(BASE, summary="Start a chat (v2 guest)")
