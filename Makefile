@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PY_STAMP := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
 
-.PHONY: demo test setup widgets chromium services lint typecheck unit-ts pytest clean
+.PHONY: demo test setup widgets chromium services lint typecheck unit-ts pytest clean lock upgrade
 
 demo: setup ## run the demo: server, demo shop, widgets, agent desk, demo agent
 	$(VENV)/bin/frontdesk demo $(ARGS)
@@ -15,12 +15,23 @@ test: setup chromium services lint typecheck unit-ts pytest ## every check and t
 
 setup: $(PY_STAMP) $(NPM_STAMP) widgets
 
-$(PY_STAMP): pyproject.toml
+# Python packages come from requirements.lock (exact versions with hashes, runtime, dev and the
+# build backend), so a new release of a dependency never changes what a fresh clone installs.
+$(PY_STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	@touch $@
+
+LOCK := $(VENV)/bin/uv pip compile pyproject.toml tools/build-requirements.in --extra dev \
+	--generate-hashes --universal --python-version 3.11 --quiet -o requirements.lock
+
+lock: $(PY_STAMP) ## re-solve requirements.lock after pyproject.toml changed, keeping other pins
+	$(LOCK)
+
+upgrade: $(PY_STAMP) ## move every pin in requirements.lock to the newest allowed release
+	$(LOCK) --upgrade
 
 $(NPM_STAMP): package.json package-lock.json
 	@command -v npm >/dev/null || { echo "Node.js 20 and npm are needed (apt-get install nodejs npm)"; exit 1; }

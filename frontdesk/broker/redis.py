@@ -253,7 +253,7 @@ class RedisBroker(Broker):
             failure = next(task.exception() for task in done)
             raise failure or ConnectionError("the Redis listener stopped")
         finally:
-            await pubsub.aclose()  # type: ignore[no-untyped-call]
+            await pubsub.aclose()
 
     async def _read(self, link: _Link) -> None:
         """Dispatch messages and note confirmations, until the connection fails."""
