@@ -80,6 +80,12 @@ class Conflict(FrontdeskError):
     status = 409
 
 
+class IdempotencyConflict(Conflict):
+    """A send repeated an idempotency key that this sender already used for something else."""
+
+    code = "idempotency_conflict"
+
+
 class Gone(FrontdeskError):
     """The thing existed but was deleted on purpose (e.g. a file past its retention)."""
 
