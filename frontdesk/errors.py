@@ -80,10 +80,14 @@ class Conflict(FrontdeskError):
     status = 409
 
 
-class IdempotencyConflict(Conflict):
-    """A send repeated an idempotency key that this sender already used for something else."""
+class IdempotencyConflict(FrontdeskError):
+    """A send repeated an idempotency key that this sender already used for something else.
+
+    Not a ``Conflict``: transports read those as "the chat has ended", and this chat has not.
+    """
 
     code = "idempotency_conflict"
+    status = 409
 
 
 class Gone(FrontdeskError):

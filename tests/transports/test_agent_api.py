@@ -478,6 +478,44 @@ async def test_uploads_of_the_wrong_kind_or_size_are_refused(
     assert transcript["conversation"]["last_index"] == 2
 
 
+async def test_replies_and_files_repeated_with_their_idempotency_key_are_stored_once(
+    embedded_client: httpx.AsyncClient,
+) -> None:
+    client = embedded_client
+    services: Services = client.app.state.services  # type: ignore[attr-defined]
+    chat, agent = await _accepted_chat(client, services)
+    base = f"/api/agent/conversations/{chat['id']}"
+    keyed = {**agent, "Idempotency-Key": "reply-1"}
+    copies = await asyncio.gather(
+        *(client.post(f"{base}/messages", json={"text": "Hi"}, headers=keyed) for _ in range(3))
+    )
+    assert [r.status_code for r in copies] == [201] * 3
+    assert {r.json()["message"]["index"] for r in copies} == {3}
+    assert "reply-1" not in copies[0].text
+    other = await client.post(f"{base}/messages", json={"text": "Bye"}, headers=keyed)
+    assert error_code(other, 409) == "idempotency_conflict"
+    for bad in ("x" * 65, "no spaces", "a/b"):
+        response = await client.post(
+            f"{base}/messages", json={"text": "Hi"}, headers={**agent, "Idempotency-Key": bad}
+        )
+        assert error_code(response, 422) == "invalid_input", bad
+    shares = await asyncio.gather(
+        *(
+            client.post(
+                f"{base}/files",
+                files={"file": ("a.png", PNG, "image/png")},
+                headers={**agent, "Idempotency-Key": "file-1"},
+            )
+            for _ in range(2)
+        )
+    )
+    assert [r.json()["message"]["index"] for r in shares] == [4, 4]
+    transcript = await client.get(base, headers=agent)
+    messages = transcript.json()["messages"]
+    assert [(m["index"], m["kind"]) for m in messages][-2:] == [(3, "text"), (4, "file")]
+    assert transcript.json()["conversation"]["last_index"] == 4
+
+
 async def test_agent_messages_and_files_are_rate_limited_per_member(
     settings: Settings,
 ) -> None:
