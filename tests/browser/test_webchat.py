@@ -26,6 +26,7 @@ from tests.browser.webchat_pages import (
     open_shop,
     say,
     start_chat,
+    transcript,
     wait_for_ended,
     wait_for_text,
     wait_until,
@@ -197,12 +198,17 @@ def test_chat_follows_refresh_navigation_and_sub_domain(
     say(page, "on the product page")
 
     open_shop(page, demo_server, transport, path="/demo/help.html", host="help.example.test")
+    say(page, "first on help")
     wait_for_text(page, "on the product page", party="Client")
     agent.say(cid, "on help")
     wait_for_text(page, "on help", party="Agent")
     assert conversation_id(page) == cid
-    assert log_texts(page) == ["on the shop", "after refresh", "on the product page", "on help"]
+    texts = ["on the shop", "after refresh", "on the product page", "first on help", "on help"]
+    assert log_texts(page) == texts
     assert agent.texts(cid) == log_texts(page)
+    held = transcript(page)
+    assert [m["index"] for m in held] == sorted(m["index"] for m in held)
+    assert [m["text"] for m in held if m["type"] == "Message"] == texts
     assert page.page_errors == []
 
 
