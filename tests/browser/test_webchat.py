@@ -212,6 +212,34 @@ def test_chat_follows_refresh_navigation_and_sub_domain(
     assert page.page_errors == []
 
 
+def test_the_visitors_own_message_is_never_unread(
+    page: Any, demo_server: LiveServer, transport: str, agent: ChatAgent
+) -> None:
+    cid = _chatting(page, demo_server, transport, agent)
+    root = webchat(page)
+    box = root.locator("#fd-wc-input")
+    box.fill("minimizing at once")
+    # Sent and minimized in one go, before the server has answered.
+    box.evaluate(
+        """box => {
+            box.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', bubbles: true}));
+            box.getRootNode().querySelector('.fd-wc-min').click();
+        }"""
+    )
+    agent.wait_for_text(cid, "minimizing at once")
+    wait_until(
+        lambda: any(m["text"] == "minimizing at once" for m in transcript(page)),
+        message="the visitor's message back from the server",
+    )
+    assert root.locator(".fd-wc-badge").count() == 0
+    agent.say(cid, "an answer")
+    root.locator(".fd-wc-badge", has_text="1").wait_for()
+    agent.say(cid, "and another")
+    root.locator(".fd-wc-badge", has_text="2").wait_for()
+    assert cookie(page, "webchat.state.unreadMessages") == "2"
+    assert page.page_errors == []
+
+
 def test_second_tab_shows_the_same_chat_and_ends_with_it(
     page: Any, demo_server: LiveServer, transport: str, agent: ChatAgent
 ) -> None:
