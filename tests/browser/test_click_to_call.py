@@ -49,6 +49,8 @@ def ask_for_a_number(
     root.get_by_label("Your phone number").fill("0171 CALL ME")
     root.get_by_role("button", name="Get a number to call").click()
     expect(root.get_by_text("Please use digits only", exact=False)).to_be_visible()
+    root.get_by_label("Your phone number").fill("12")
+    expect(root.get_by_text("This number is too short", exact=False)).to_be_visible()
     root.get_by_label("Your phone number").fill(VISITOR["phone"])
     root.get_by_role("button", name="Get a number to call").click()
     number = root.locator("#fd-c2c-number")

@@ -191,8 +191,13 @@ export function registerClickToCall(bus: CXBusGlobal, win: Window): PluginInterf
   const problemOf = (field: Field, event: Event | undefined): Problem | undefined => {
     const value = view.values[field.name] ?? '';
     if (!builtInValid(field, value)) return value.trim() === '' ? 'required' : 'invalid';
-    if (field.name === 'phonenumber' && value.trim() !== '' && !N.PHONE.test(value.replace(/\s+/g, ''))) {
-      return 'phone';
+    const phone = value.replace(/\s+/g, '');
+    if (field.name === 'phonenumber' && phone !== '') {
+      // Say what is wrong: characters that are not digits, or how many digits there are.
+      if (!N.PHONE.test(phone)) return 'phone';
+      const digits = phone.replace('+', '').length;
+      if (digits < N.PHONE_DIGITS.min) return 'short';
+      if (digits > N.PHONE_DIGITS.max) return 'long';
     }
     if (!field.validate) return undefined;
     const root = mounted?.shadow;

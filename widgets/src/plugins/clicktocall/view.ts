@@ -6,7 +6,7 @@ import { h, type ComponentChild } from 'preact';
 import type { Field } from '../webchat/form';
 
 export type Stage = 'form' | 'requesting' | 'number' | 'expired';
-export type Problem = 'required' | 'phone' | 'invalid';
+export type Problem = 'required' | 'phone' | 'short' | 'long' | 'invalid';
 
 export interface HeldNumber {
   phone: string;
@@ -47,7 +47,9 @@ export function clock(seconds: number): string {
   return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, '0')}`;
 }
 
-const PROBLEM_KEYS: Record<Problem, string> = { required: 'Required', phone: 'InvalidPhone', invalid: 'Invalid' };
+const PROBLEM_KEYS: Record<Problem, string> = {
+  required: 'Required', phone: 'InvalidPhone', short: 'PhoneTooShort', long: 'PhoneTooLong', invalid: 'Invalid',
+};
 
 function fieldView(field: Field, view: ClickToCallView, actions: ClickToCallActions, t: T): ComponentChild {
   const problem = view.invalid[field.name];

@@ -66,6 +66,15 @@ describe('ClickToCall', () => {
     fill('#cx_clicktocall_form_phonenumber', '0171-CALL-ME');
     submit();
     expect($('#cx_clicktocall_form_phonenumber-error').textContent).toContain('digits only');
+    // Digits, but too few or too many: the message says so (re-checked while typing).
+    fill('#cx_clicktocall_form_phonenumber', '12');
+    expect($('#cx_clicktocall_form_phonenumber-error').textContent).toBe(
+      'This number is too short: please give at least 6 digits.');
+    fill('#cx_clicktocall_form_phonenumber', '+49 171 1234567 8901');
+    expect($('#cx_clicktocall_form_phonenumber-error').textContent).toBe(
+      'This number is too long: a phone number has at most 15 digits.');
+    submit();
+    expect($('#cx_clicktocall_form_phonenumber-error').textContent).toContain('too long');
     expect(p.server.sent).toHaveLength(0);
     fill('#cx_clicktocall_form_phonenumber', '+49 171 1234567');
     expect(has('#cx_clicktocall_form_phonenumber-error')).toBe(false);
