@@ -122,6 +122,43 @@ def test_a_number_and_code_follow_the_visitor_to_other_pages_and_sub_domains(
     assert page.page_errors == []
 
 
+def test_escape_closes_the_form_minimizes_a_number_and_focus_returns_to_call_us(
+    page: Any, demo_server: LiveServer
+) -> None:
+    page.goto(demo_server.url("/demo/", host="shop.example.test"))
+    wait_for_app(page)
+    call_us = page.get_by_role("button", name="Call us")
+    call_us.focus()
+    page.keyboard.press("Enter")
+    root = widget(page)
+    first = root.get_by_label("First name")
+    expect(first).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(root.locator(".fd-c2c-window")).to_have_count(0)
+    expect(call_us).to_be_focused()
+
+    page.keyboard.press("Enter")
+    expect(first).to_be_focused()
+    root.get_by_label("Your phone number").fill(VISITOR["phone"])
+    root.get_by_role("button", name="Get a number to call").click()
+    root.locator("#fd-c2c-number").wait_for(timeout=15000)
+    # A number stays: Escape only moves it out of the way.
+    page.keyboard.press("Escape")
+    root.locator(".fd-c2c-window[data-minimized=true]").wait_for()
+    expect(root.get_by_role("button", name="Open")).to_be_focused()
+    page.keyboard.press("Enter")
+    root.locator("#fd-c2c-number").wait_for()
+    root.get_by_role("button", name="Close").click()
+    expect(root.get_by_role("button", name="No")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(root.get_by_role("button", name="No")).to_have_count(0)
+    root.get_by_role("button", name="Close").click()
+    root.get_by_role("button", name="Yes").click()
+    expect(root.locator(".fd-c2c-window")).to_have_count(0)
+    expect(call_us).to_be_focused()
+    assert page.page_errors == []
+
+
 @pytest.fixture
 def short_lived(tmp_path: Path) -> Iterator[LiveServer]:
     """A demo server whose access codes live four seconds."""

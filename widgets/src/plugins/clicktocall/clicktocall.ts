@@ -6,7 +6,7 @@
  * cookies belong to the service, which clears them when `ClickToCall.expired` is published.
  */
 import { h, render } from 'preact';
-import { commonOf, isRecord, type Common } from '../../core/common';
+import { commonOf, isRecord, rememberFocus, type Common } from '../../core/common';
 import type { CommandCall, CXBusGlobal, PluginInterface } from '../../core/types';
 import { builtInValid, fieldsOf, type Field } from '../webchat/form';
 import * as N from './names';
@@ -66,6 +66,7 @@ export function registerClickToCall(bus: CXBusGlobal, win: Window): PluginInterf
   let ticker: ReturnType<typeof setInterval> | undefined;
   let waitTimer: ReturnType<typeof setTimeout> | undefined;
   let focusTarget: string | undefined;
+  let giveFocusBack = (): void => undefined;
   let meta: Meta = {};
   const spoken = new Set<number>();
   const view: ClickToCallView = {
@@ -252,6 +253,7 @@ export function registerClickToCall(bus: CXBusGlobal, win: Window): PluginInterf
   // Open, close, minimize
 
   const open = async (data: Options): Promise<void> => {
+    giveFocusBack = rememberFocus(win);
     view.open = true;
     view.minimized = data['minimized'] === true;
     view.confirm = undefined;
@@ -289,6 +291,7 @@ export function registerClickToCall(bus: CXBusGlobal, win: Window): PluginInterf
     plugin.data('open', false);
     plugin.command('App.deregisterAutoLoad').fail(noop);
     draw();
+    giveFocusBack();
     if (cancelled) publish('cancelled');
     publish('closed');
   };
@@ -316,6 +319,14 @@ export function registerClickToCall(bus: CXBusGlobal, win: Window): PluginInterf
       if (yes) return close();
       focusTarget = '.fd-c2c-close';
       draw();
+    },
+    escape() {
+      if (view.confirm) return actions.answer(false);
+      if (view.minimized) return;
+      // A number stays on screen, out of the way; anything else closes (asking first if typed in).
+      if (view.stage !== 'number') return actions.requestClose();
+      focusTarget = '.fd-c2c-min';
+      minimize(true);
     },
     submit,
     edit(field, value, event) {

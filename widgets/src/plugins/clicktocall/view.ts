@@ -34,6 +34,8 @@ export interface ClickToCallActions {
   toggleMinimize(): void;
   requestClose(): void;
   answer(yes: boolean): void;
+  /** Escape: cancel a question, else minimize a number or close the window. */
+  escape(): void;
   submit(event: Event): void;
   edit(field: Field, value: string, event: Event): void;
   again(): void;
@@ -122,7 +124,9 @@ export function ClickToCallPanel({ view, actions, t }: {
     class: 'fd-c2c-window cx-clicktocall', role: 'dialog', 'aria-labelledby': 'fd-c2c-title',
     'data-minimized': String(view.minimized), 'data-stage': view.stage,
     onKeyDown: (event: KeyboardEvent) => {
-      if (event.key === 'Escape' && view.confirm) actions.answer(false);
+      if (event.key !== 'Escape' || event.defaultPrevented) return;
+      event.preventDefault();
+      actions.escape();
     },
   },
   h('header', { class: 'fd-c2c-bar' },
