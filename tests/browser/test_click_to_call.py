@@ -248,6 +248,14 @@ def test_an_ivr_redeem_pops_up_on_the_desk_with_the_visitors_context(
         assert redeemed.returncode == 0, redeemed.stderr
         assert redeemed.stdout.startswith("redeemed: Vic Tor (default, en)")
 
+        # The visitor's window learns it too: the countdown gives way to "call received".
+        received = widget(page).locator("#fd-c2c-received")
+        expect(received).to_have_text("Call received — an agent will be with you shortly.")
+        expect(widget(page).locator("#fd-c2c-countdown")).to_have_count(0)
+        # ... and so does the next page.
+        page.goto(demo_server.url("/demo/", host="help.example.test"))
+        expect(received).to_be_visible()
+
         pop = desk.get_by_role("region", name="Call from Vic Tor")
         expect(pop).to_be_visible()
         expect(pop.get_by_text("Calling now", exact=False)).to_be_visible()

@@ -374,6 +374,16 @@ export function registerClickToCall(bus: CXBusGlobal, win: Window): PluginInterf
   plugin.registerEvents(['ready', 'opened', 'closed', 'started', 'cancelled', 'submitted', 'completed',
     'expired', 'minimized', 'unminimized']);
 
+  // The IVR took the code: no countdown any more, the visitor knows they got through.
+  plugin.subscribe(`${N.SERVICE}.callReceived`, () => {
+    if (!view.number) return;
+    stopTimers();
+    view.number = undefined;
+    view.waitMinutes = undefined;
+    view.stage = 'received';
+    view.announce = '';
+    draw();
+  });
   plugin.subscribe('App.ready', () => {
     if (common) return;
     common = commonOf(win);

@@ -5,7 +5,7 @@
 import { h, type ComponentChild } from 'preact';
 import type { Field } from '../webchat/form';
 
-export type Stage = 'form' | 'requesting' | 'number' | 'expired';
+export type Stage = 'form' | 'requesting' | 'number' | 'received' | 'expired';
 export type Problem = 'required' | 'phone' | 'short' | 'long' | 'invalid';
 
 export interface HeldNumber {
@@ -91,6 +91,9 @@ function bodyView(view: ClickToCallView, actions: ClickToCallActions, t: T): Com
         ? h('p', { class: 'fd-c2c-wait', id: 'fd-c2c-wait' }, t('Wait', { Minutes: view.waitMinutes }))
         : null,
     ];
+  }
+  if (view.stage === 'received') {
+    return h('p', { class: 'fd-c2c-received', id: 'fd-c2c-received', role: 'status' }, t('CallReceived'));
   }
   if (view.stage === 'expired') {
     return [
