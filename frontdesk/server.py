@@ -9,15 +9,19 @@ import uvicorn
 from fastapi import FastAPI
 
 from frontdesk.app import Services, create_app
+from frontdesk.http_protocol import deadline_protocol
 from frontdesk.settings import Settings
 
 
 def uvicorn_config(settings: Settings, app: FastAPI | None = None) -> uvicorn.Config:
-    """Uvicorn settings: sans-I/O websockets with per-message deflate off (cheaper per client)."""
+    """Uvicorn settings: sans-I/O websockets with per-message deflate off (cheaper per client),
+    and deadlines for clients slow to send (``http_protocol``)."""
     return uvicorn.Config(
         app if app is not None else create_app(settings),
         host=settings.host,
         port=settings.port,
+        http=deadline_protocol(settings.header_timeout_seconds, settings.body_timeout_seconds),
+        timeout_keep_alive=settings.keep_alive_timeout_seconds,
         ws="websockets-sansio",
         ws_per_message_deflate=False,
         log_level=settings.log_level,
