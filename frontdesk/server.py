@@ -11,6 +11,11 @@ from fastapi import FastAPI
 from frontdesk.app import Services, create_app
 from frontdesk.http_protocol import deadline_protocol
 from frontdesk.settings import Settings
+from frontdesk.transports.event_stream import MAX_CLIENT_FRAME_CHARACTERS
+
+# A client's frames are small JSON objects (``receive_frame`` refuses longer ones): a larger
+# message is refused, with close code 1009, from its frame header, before it is read.
+WS_MAX_MESSAGE_BYTES = 4 * MAX_CLIENT_FRAME_CHARACTERS
 
 
 def uvicorn_config(settings: Settings, app: FastAPI | None = None) -> uvicorn.Config:
@@ -23,6 +28,7 @@ def uvicorn_config(settings: Settings, app: FastAPI | None = None) -> uvicorn.Co
         http=deadline_protocol(settings.header_timeout_seconds, settings.body_timeout_seconds),
         timeout_keep_alive=settings.keep_alive_timeout_seconds,
         ws="websockets-sansio",
+        ws_max_size=WS_MAX_MESSAGE_BYTES,
         ws_per_message_deflate=False,
         log_level=settings.log_level,
         proxy_headers=True,
