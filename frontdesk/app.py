@@ -20,6 +20,7 @@ from frontdesk.http_errors import BodySizeLimit, install_error_handlers
 from frontdesk.origins import AllowedOrigins, OriginCORS
 from frontdesk.security.keyring import Keyring
 from frontdesk.security.secret_key import load_secret_key
+from frontdesk.security_headers import SecurityHeaders
 from frontdesk.settings import Settings
 from frontdesk.store.database import Database
 from frontdesk.store.migrate import upgrade
@@ -119,6 +120,8 @@ def create_app(settings: Settings) -> FastAPI:
         larger=((UPLOAD_PATHS, settings.upload_max_bytes + MULTIPART_OVERHEAD_BYTES),),
     )
     app.add_middleware(OriginCORS, origins=origins)
+    # Outermost, so that refusals of the middlewares inside carry the headers too.
+    app.add_middleware(SecurityHeaders)
 
     app.include_router(health.router)
     app.include_router(desk_auth.router)

@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from frontdesk.errors import FrontdeskError, PayloadTooLarge, error_envelope
+from frontdesk.security_headers import JSON_HEADERS
 
 log = logging.getLogger("frontdesk")
 
@@ -74,7 +75,7 @@ def install_error_handlers(app: FastAPI) -> None:
     async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         body = error_envelope("internal_error", "Something went wrong on the server.")
-        return JSONResponse(body, status_code=500)
+        return JSONResponse(body, status_code=500, headers=JSON_HEADERS)
 
 
 class BodyTooLarge(StarletteHTTPException):
