@@ -319,6 +319,33 @@ async def test_the_desk_stream_accepts_the_cookie_from_the_desk_only(live: LiveS
     assert closed.value.rcvd.code == 4401
 
 
+async def test_behind_a_trusted_https_proxy_the_desk_uses_the_host_prefixed_cookie(
+    live: LiveServer,
+) -> None:
+    await make_agent(live.services, "ada")
+    # The proxy on 127.0.0.1, which uvicorn trusts by default, says the client came over https.
+    public = live.http.replace("http://", "https://")
+    forwarded = {"X-Forwarded-Proto": "https", "Origin": public}
+    async with httpx.AsyncClient(base_url=live.http) as http:
+        login = await http.post(
+            "/api/desk/login",
+            json={"email": "ada@example.test", "password": PASSWORD},
+            headers=forwarded,
+        )
+    assert login.status_code == 200, login.text
+    name, _, rest = login.headers["set-cookie"].partition("=")
+    assert name == "__Host-frontdesk_desk"
+    assert "secure" in rest.lower()
+    token = rest.partition(";")[0]
+    ws = await connect(
+        f"{live.ws}/api/agent/events",
+        origin=public,  # type: ignore[arg-type]
+        additional_headers={"Cookie": f"{name}={token}", "X-Forwarded-Proto": "https"},
+    )
+    assert (await next_frame(ws))["type"] == "ready"
+    await ws.close()
+
+
 async def _until_closed(ws: ClientConnection) -> None:
     while True:
         await next_frame(ws, heartbeats=True)
