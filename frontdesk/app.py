@@ -28,6 +28,7 @@ from frontdesk.transports import (
     agent_api,
     agent_calls,
     agent_events,
+    api_docs,
     click_to_call,
     desk_auth,
     desk_files,
@@ -111,6 +112,9 @@ def create_app(settings: Settings) -> FastAPI:
         version=__version__,
         summary="Customer-engagement widgets server: chat, click-to-call, knowledge base, desk.",
         lifespan=lifespan,
+        # FastAPI's pages load their scripts from a public CDN; ours come from this server.
+        docs_url=None,
+        redoc_url=None,
     )
     install_error_handlers(app)
     app.add_middleware(
@@ -124,6 +128,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(SecurityHeaders)
 
     app.include_router(health.router)
+    app.include_router(api_docs.router)
     app.include_router(desk_auth.router)
     app.include_router(widget_files.router)
     app.include_router(desk_files.router)
