@@ -124,9 +124,9 @@ def _settings_from(args: argparse.Namespace) -> Settings:
     if getattr(args, "no_migrate", False):
         overrides["migrate"] = False
     if args.command == "demo":
-        from frontdesk.demo import demo_overrides
+        from frontdesk.demo import demo_settings
 
-        overrides = demo_overrides(overrides)
+        return demo_settings(overrides)
     return Settings.from_env(**overrides)
 
 

@@ -6,9 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 
 from frontdesk.cli import main
+from frontdesk.demo import DEMO_DATA_DIR, demo_settings
+from tests.browser.conftest import start_server, stop_server
 
 
 @pytest.fixture(autouse=True)
@@ -174,3 +177,58 @@ def test_console_script_runs(tmp_path: Path) -> None:
     )
     assert result.returncode == 0
     assert result.stdout.startswith("frontdesk ")
+
+
+# --- the demo's defaults yield to the environment, and flags to nothing ----------------------
+
+
+def test_demo_defaults_apply_when_nothing_is_set() -> None:
+    settings = demo_settings({}, environ={})
+    assert settings.data_dir == Path(DEMO_DATA_DIR)
+    assert settings.database_url == f"sqlite:///{DEMO_DATA_DIR}/demo.db"
+    assert settings.fresh_demo_database
+    assert settings.allowed_origins == ("*",)
+    assert settings.demo
+
+
+def test_the_environment_wins_over_the_demo_defaults(tmp_path: Path) -> None:
+    env = {
+        "FRONTDESK_DATA_DIR": str(tmp_path / "env"),
+        "FRONTDESK_ALLOWED_ORIGINS": "http://shop.example.test",
+    }
+    settings = demo_settings({}, environ=env)
+    assert settings.data_dir == tmp_path / "env"
+    assert settings.database_url == f"sqlite:///{tmp_path}/env/demo.db"
+    assert settings.allowed_origins == ("http://shop.example.test",)
+    kept = demo_settings({}, environ={**env, "FRONTDESK_DATABASE_URL": "sqlite:////srv/x.db"})
+    assert kept.database_url == "sqlite:////srv/x.db"
+    assert not kept.fresh_demo_database
+
+
+def test_flags_win_over_the_environment_for_the_demo(tmp_path: Path) -> None:
+    env = {"FRONTDESK_DATA_DIR": str(tmp_path / "env"), "FRONTDESK_ALLOWED_ORIGINS": "*"}
+    flags = {"data_dir": str(tmp_path / "flag"), "allowed_origins": "https://a.example.test"}
+    settings = demo_settings(flags, environ=env)
+    assert settings.data_dir == tmp_path / "flag"
+    assert settings.allowed_origins == ("https://a.example.test",)
+
+
+def test_a_demo_told_to_allow_one_site_refuses_another(tmp_path: Path) -> None:
+    site = "http://shop.example.test"
+    process, server = start_server(
+        tmp_path, env={"FRONTDESK_ALLOWED_ORIGINS": site, "FRONTDESK_LOG_LEVEL": "warning"}
+    )
+    try:
+        start = {"operationId": "op", "data": {"nickname": "Vic"}}
+        other = httpx.post(
+            server.url("/nexus/v3/chat/sessions"),
+            json=start,
+            headers={"Origin": "http://other.example.test"},
+        )
+        assert other.status_code == 403, other.text
+        allowed = httpx.post(
+            server.url("/nexus/v3/chat/sessions"), json=start, headers={"Origin": site}
+        )
+        assert allowed.status_code == 200, allowed.text
+    finally:
+        stop_server(process)
