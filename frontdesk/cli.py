@@ -131,12 +131,22 @@ def _settings_from(args: argparse.Namespace) -> Settings:
 
 
 def _run_serve(settings: Settings, args: argparse.Namespace) -> int:
+    from frontdesk.data_folder import locked_database
     from frontdesk.server import run
 
-    return run(settings)
+    with locked_database(settings):
+        return run(settings)
 
 
 def _run_demo(settings: Settings, args: argparse.Namespace) -> int:
+    from frontdesk.data_folder import locked_database
+
+    # Before the demo empties its database: never under another server still using it.
+    with locked_database(settings):
+        return _serve_demo(settings)
+
+
+def _serve_demo(settings: Settings) -> int:
     from frontdesk.demo import prepare_demo
     from frontdesk.server import run
 

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from frontdesk.data_folder import protect_sqlite_files
 from frontdesk.errors import Unavailable
 from frontdesk.settings import Settings
 
@@ -38,7 +39,7 @@ class Database:
         url = settings.async_database_url
         if url.get_backend_name() == "sqlite":
             if url.database:
-                Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+                protect_sqlite_files(Path(url.database))
             engine = create_async_engine(url)
             event.listen(engine.sync_engine, "connect", _configure_sqlite)
         else:
