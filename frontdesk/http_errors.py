@@ -14,7 +14,8 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from frontdesk.errors import FrontdeskError, OriginNotAllowed, PayloadTooLarge, error_envelope
+from frontdesk.errors import FrontdeskError, PayloadTooLarge, error_envelope
+from frontdesk.origins import log_refusal
 from frontdesk.security_headers import JSON_HEADERS
 
 log = logging.getLogger("frontdesk")
@@ -37,8 +38,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(FrontdeskError)
     async def on_frontdesk_error(request: Request, exc: FrontdeskError) -> JSONResponse:
-        if isinstance(exc, OriginNotAllowed):
-            _log_refused_origin(request, exc)
+        log_refusal(request, exc)
         headers = (
             {"Retry-After": str(exc.details["retry_after"])}
             if "retry_after" in exc.details
@@ -78,16 +78,6 @@ def install_error_handlers(app: FastAPI) -> None:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         body = error_envelope("internal_error", "Something went wrong on the server.")
         return JSONResponse(body, status_code=500, headers=JSON_HEADERS)
-
-
-def _log_refused_origin(request: Request, exc: OriginNotAllowed) -> None:
-    services = getattr(request.app.state, "services", None)
-    if services is not None:
-        origin = exc.details.get("origin")
-        where = f"{request.method} {request.url.path}"
-        services.origins.refusals.refused(
-            origin if isinstance(origin, str) else None, where, exc.message
-        )
 
 
 class BodyTooLarge(StarletteHTTPException):

@@ -10,10 +10,11 @@ from collections.abc import Callable, Iterable
 from fastapi.responses import JSONResponse
 from starlette.datastructures import Headers
 from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp
 
-from frontdesk.errors import OriginNotAllowed
+from frontdesk.errors import FrontdeskError, OriginNotAllowed
 
 log = logging.getLogger("frontdesk.origins")
 
@@ -110,6 +111,18 @@ class RefusalLog:
             shown(origin) if origin is not None else "(none)",
             shown(where),
             reason,
+        )
+
+
+def log_refusal(request: Request, error: FrontdeskError) -> None:
+    """Log ``error`` when it refused the request's origin (for every error handler to call)."""
+    services = getattr(request.app.state, "services", None)
+    if isinstance(error, OriginNotAllowed) and services is not None:
+        origin = error.details.get("origin")
+        services.origins.refusals.refused(
+            origin if isinstance(origin, str) else None,
+            f"{request.method} {request.url.path}",
+            error.message,
         )
 
 

@@ -93,6 +93,12 @@ MALFORMED = [
     "http://",
     "ftp://shop.example.test",
 ]
+ROUTES = [
+    ("/genesys/2/chat/customer-support", {"data": {"nickname": "Vic"}}),
+    ("/nexus/v3/chat/sessions", {"json": {"operationId": "op", "data": {"nickname": "V"}}}),
+    ("/api/v2/webchat/guest/conversations", {"json": CREATE_BODY}),
+    ("/api/click-to-call", {"data": {"_customer_number": "+12025550199"}}),
+]
 SPECIFIC = ["http://shop.example.test", "https://*.example.test", "https://*.example.org:8443"]
 
 
@@ -123,15 +129,7 @@ def test_well_formed_origins_parse(scheme: str, host: str, port: int | None) -> 
 
 
 @pytest.mark.parametrize("origin", ["http://shop.example.test:99999", "http://[::1", "null"])
-@pytest.mark.parametrize(
-    ("path", "body"),
-    [
-        ("/genesys/2/chat/customer-support", {"data": {"nickname": "Vic"}}),
-        ("/nexus/v3/chat/sessions", {"json": {"operationId": "op", "data": {"nickname": "V"}}}),
-        ("/api/v2/webchat/guest/conversations", {"json": CREATE_BODY}),
-        ("/api/click-to-call", {"data": {"_customer_number": "+12025550199"}}),
-    ],
-)
+@pytest.mark.parametrize(("path", "body"), ROUTES)
 async def test_routes_refuse_a_malformed_origin_with_403(
     embedded_client: httpx.AsyncClient, path: str, body: dict[str, Any], origin: str
 ) -> None:
@@ -173,25 +171,30 @@ async def test_the_v2_stream_refuses_a_malformed_origin(
 # --- refusals are logged, cleaned and capped -------------------------------------------------
 
 
-async def test_a_refused_chat_start_is_logged_with_its_origin(
+@pytest.mark.parametrize(("path", "body"), ROUTES)
+async def test_a_refused_site_is_logged_with_its_origin_and_route(
+    embedded_client: httpx.AsyncClient,
+    caplog: pytest.LogCaptureFixture,
+    path: str,
+    body: dict[str, Any],
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="frontdesk.origins"):
+        await embedded_client.post(path, headers={"Origin": "https://other-shop.test"}, **body)
+    (line,) = [r.getMessage() for r in caplog.records]
+    assert line.startswith(f"refused origin https://other-shop.test on POST {path}: "), line
+
+
+async def test_a_refused_preflight_is_logged(
     embedded_client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
 ) -> None:
     with caplog.at_level(logging.WARNING, logger="frontdesk.origins"):
-        await embedded_client.post(
-            "/api/v2/webchat/guest/conversations",
-            json=CREATE_BODY,
-            headers={"Origin": "https://other-shop.test"},
-        )
         await embedded_client.options(
             "/nexus/v3/chat/sessions",
             headers={"origin": "https://third.test", "access-control-request-method": "POST"},
         )
-    lines = [r.getMessage() for r in caplog.records]
-    assert any(
-        "https://other-shop.test" in line and "/api/v2/webchat/guest/conversations" in line
-        for line in lines
-    ), lines
-    assert any("https://third.test" in line and "ALLOWED_ORIGINS" in line for line in lines)
+    (line,) = [r.getMessage() for r in caplog.records]
+    assert "https://third.test" in line
+    assert "FRONTDESK_ALLOWED_ORIGINS" in line
 
 
 async def test_a_refused_stream_handshake_is_logged(

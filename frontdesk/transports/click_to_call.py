@@ -20,6 +20,7 @@ from frontdesk.actions.access_codes import CallRequest, record_page, request_acc
 from frontdesk.actions.call_views import estimated_wait, get_call
 from frontdesk.actions.numbers import DEFAULT_QUEUE, checked_language, checked_queue
 from frontdesk.errors import FrontdeskError, InvalidInput, InvalidToken, NotFound, OriginNotAllowed
+from frontdesk.origins import log_refusal
 from frontdesk.transports.auth import client_ip
 from frontdesk.transports.fields import request_fields
 
@@ -167,6 +168,7 @@ async def request_number(request: Request) -> Any:
             svc.database, svc.settings, origin=origin, request=call_request
         )
     except FrontdeskError as error:
+        log_refusal(request, error)
         return genesys_error(error)
     return IssuedReply.model_validate(
         {
