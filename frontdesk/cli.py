@@ -179,7 +179,7 @@ def _run_migrate(settings: Settings, args: argparse.Namespace) -> int:
     from frontdesk.store.migrate import current_revision, upgrade
 
     async def migrate() -> str | None:
-        database = await Database.connect(settings)
+        database = await Database.open(settings)
         try:
             await upgrade(database)
             return await current_revision(database)
@@ -257,13 +257,14 @@ def _run_check(settings: Settings, args: argparse.Namespace) -> int:
     results = asyncio.run(run_checks(settings))
     width = max(len(result.name) for result in results)
     for result in results:
-        mark = "ok  " if result.ok else "FAIL"
+        mark = ("warn" if result.warning else "ok  ") if result.ok else "FAIL"
         print(f"{mark}  {result.name:<{width}}  {result.detail}")
     failed = [result for result in results if not result.ok]
     if failed:
         print(f"\n{len(failed)} problem(s) found", file=sys.stderr)
         return 1
-    print("\nconfiguration ok")
+    warnings = sum(result.warning for result in results)
+    print(f"\nconfiguration ok, {warnings} warning(s)" if warnings else "\nconfiguration ok")
     return 0
 
 
@@ -273,7 +274,7 @@ async def _migrated_database(settings: Settings) -> AsyncIterator[Database]:
     from frontdesk.store.database import Database
     from frontdesk.store.migrate import upgrade
 
-    database = await Database.connect(settings)
+    database = await Database.open(settings)
     try:
         await upgrade(database)
         yield database

@@ -33,8 +33,9 @@ def test_check_passes_on_a_good_configuration(
     code = main(["check", "--data-dir", str(tmp_path), "--port", str(_free_port())])
     out = capsys.readouterr().out
     assert code == 0, out
-    assert "configuration ok" in out
+    assert "configuration ok, 1 warning(s)" in out
     assert "will be generated" in out
+    assert any(line.startswith("warn  allowed origins") for line in out.splitlines()), out
 
 
 def test_check_rejects_a_bad_database_url(
@@ -56,7 +57,10 @@ def test_check_names_an_unreachable_database(
     )
     out = capsys.readouterr().out
     assert code == 1
-    assert any(line.startswith("FAIL  database") for line in out.splitlines()), out
+    assert any(
+        line.startswith("FAIL  database") and "host unreachable" in line
+        for line in out.splitlines()
+    ), out
 
 
 def test_check_names_an_unreachable_redis(
@@ -232,3 +236,50 @@ def test_a_demo_told_to_allow_one_site_refuses_another(tmp_path: Path) -> None:
         assert allowed.status_code == 200, allowed.text
     finally:
         stop_server(process)
+    log = server.output.read_text()
+    assert "refused origin http://other.example.test on POST /nexus/v3/chat/sessions" in log
+
+
+def test_serve_warns_when_no_site_may_embed_the_widgets(tmp_path: Path) -> None:
+    process, server = start_server(tmp_path, command="serve")
+    stop_server(process)
+    assert "no site may embed the widgets" in server.output.read_text()
+
+
+# --- configuration errors at start-up: one line, no traceback --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("setting", "env", "words"),
+    [
+        ("secret_key", {"FRONTDESK_SECRET_KEY": "short"}, "at least 32 characters"),
+        ("port", {"FRONTDESK_PORT": "eighty"}, "whole number"),
+        ("database_url", {"FRONTDESK_DATABASE_URL": "CLOSED_POSTGRES"}, "host unreachable"),
+        ("redis_url", {"FRONTDESK_REDIS_URL": "CLOSED_REDIS"}, "not reachable"),
+    ],
+)
+def test_serve_names_a_bad_setting_in_one_line(
+    tmp_path: Path, setting: str, env: dict[str, str], words: str
+) -> None:
+    closed = _free_port()
+    replacements = {
+        "CLOSED_POSTGRES": f"postgresql://app:pw@127.0.0.1:{closed}/frontdesk",
+        "CLOSED_REDIS": f"redis://127.0.0.1:{closed}/0",
+    }
+    environment = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("FRONTDESK_")},
+        **{k: replacements.get(v, v) for k, v in env.items()},
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "frontdesk", "serve", "--data-dir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"configuration error: {setting}: "), line
+    assert words in line

@@ -58,7 +58,7 @@ async def prepare_demo(settings: Settings) -> DemoLogin:
     if settings.is_sqlite and settings.fresh_demo_database:
         _remove_sqlite_files(settings)
     password = secrets.token_urlsafe(9)
-    database = await Database.connect(settings)
+    database = await Database.open(settings)
     try:
         await upgrade(database)
         existing = {agent.email for agent in await list_agents(database)}
