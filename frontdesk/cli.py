@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``frontdesk`` console script; returns the exit code."""
     parser = _parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_with_attached_values(sys.argv[1:] if argv is None else argv))
     try:
         settings = _settings_from(args)
         result: int = args.run(settings, args)
@@ -36,6 +36,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    return result
+
+
+# Options whose value may be any text, a leading "-" included.
+FREE_TEXT_OPTIONS = ("--password",)
+
+
+def _with_attached_values(argv: Sequence[str]) -> list[str]:
+    """``--password -x`` as ``--password=-x``: argparse would take ``-x`` for an option."""
+    result: list[str] = []
+    values = iter(argv)
+    for arg in values:
+        if arg == "--":
+            result.append(arg)
+            result.extend(values)
+            break
+        if arg in FREE_TEXT_OPTIONS:
+            value = next(values, None)
+            result.append(arg if value is None else f"{arg}={value}")
+        else:
+            result.append(arg)
     return result
 
 
@@ -74,9 +95,16 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--email", required=True)
     create.add_argument("--name", required=True, help="display name shown to visitors")
     create.add_argument("--role", choices=["agent", "supervisor", "admin"], default="agent")
-    create.add_argument(
+    secret = create.add_mutually_exclusive_group()
+    secret.add_argument(
         "--password",
-        help="the password (prompted for when omitted; '-' generates one and prints it)",
+        help="the password (prompted for when omitted; '-' generates one and prints it); "
+        "it shows in the process list, so prefer the prompt or --password-stdin",
+    )
+    secret.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of standard input",
     )
     create.set_defaults(run=_run_agents_create)
     listing = agent_commands.add_parser("list", help="list agent accounts")
@@ -198,6 +226,8 @@ def _run_agents_create(settings: Settings, args: argparse.Namespace) -> int:
     generated = password == "-"  # noqa: S105 - "-" asks for a generated password
     if generated:
         password = secrets.token_urlsafe(12)
+    elif args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
     elif password is None:
         password = getpass.getpass("Password: ")
         if password != getpass.getpass("Again: "):

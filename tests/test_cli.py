@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import subprocess
@@ -11,6 +12,7 @@ import pytest
 
 from frontdesk.cli import main
 from frontdesk.demo import DEMO_DATA_DIR, demo_settings
+from frontdesk.settings import Settings
 from tests.browser.conftest import start_server, stop_server
 
 
@@ -283,3 +285,65 @@ def test_serve_names_a_bad_setting_in_one_line(
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith(f"configuration error: {setting}: "), line
     assert words in line
+
+
+# --- agents create: any password, never only on the command line -----------------------------
+
+
+def _logs_in(tmp_path: Path, email: str, password: str) -> bool:
+    from frontdesk.actions.agents import authenticate
+    from frontdesk.errors import FrontdeskError
+    from frontdesk.store.database import Database
+
+    async def attempt() -> bool:
+        settings = Settings(data_dir=tmp_path)
+        database = await Database.open(settings)
+        try:
+            await authenticate(
+                database, settings, email=email, password=password, client_ip="127.0.0.1"
+            )
+        except FrontdeskError:
+            return False
+        finally:
+            await database.close()
+        return True
+
+    return asyncio.run(attempt())
+
+
+@pytest.mark.parametrize(
+    "flags",
+    [["--password", "-starts-with-a-dash"], ["--password=-starts-with-a-dash"]],
+)
+def test_agents_create_takes_a_password_that_starts_with_a_dash(
+    tmp_path: Path, flags: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    create = ["agents", "create", "--data-dir", str(tmp_path), "--email", "d@example.test"]
+    assert main([*create, *flags, "--name", "Dee"]) == 0, capsys.readouterr().err
+    assert _logs_in(tmp_path, "d@example.test", "-starts-with-a-dash")
+    assert not _logs_in(tmp_path, "d@example.test", "starts-with-a-dash")
+
+
+def test_agents_create_reads_the_password_from_standard_input(tmp_path: Path) -> None:
+    create = ["agents", "create", "--data-dir", str(tmp_path), "--email", "s@example.test"]
+    result = subprocess.run(
+        [sys.executable, "-m", "frontdesk", *create, "--name", "Sam", "--password-stdin"],
+        input="-from stdin, with spaces\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "password" not in result.stdout
+    assert _logs_in(tmp_path, "s@example.test", "-from stdin, with spaces")
+
+
+def test_a_generated_password_still_comes_from_a_lone_dash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    create = ["agents", "create", "--data-dir", str(tmp_path), "--email", "g@example.test"]
+    assert main([*create, "--name", "Gus", "--password", "-"]) == 0
+    out = capsys.readouterr().out
+    password = out.split("password: ")[1].strip()
+    assert _logs_in(tmp_path, "g@example.test", password)
