@@ -12,6 +12,7 @@ from websockets.exceptions import InvalidStatus
 
 from frontdesk.origins import AllowedOrigins, RefusalLog, parse_origin
 from frontdesk.settings import Settings
+from frontdesk.transports.auth import origin_key
 from tests.transports.chat_helpers import CREATE_BODY, start_chat
 from tests.transports.live_server import live_server
 
@@ -99,6 +100,12 @@ ROUTES = [
     ("/api/v2/webchat/guest/conversations", {"json": CREATE_BODY}),
     ("/api/click-to-call", {"data": {"_customer_number": "+12025550199"}}),
 ]
+# Strings made of the pieces of origins, so malformed near-misses come up often.
+NEAR_ORIGINS = st.builds(
+    str.__add__,
+    st.sampled_from(["http://", "https://", "ws://", ""]),
+    st.text(alphabet="[]:0123456789.shop-/@%", max_size=16),
+)
 SPECIFIC = ["http://shop.example.test", "https://*.example.test", "https://*.example.org:8443"]
 
 
@@ -112,7 +119,7 @@ def test_the_matcher_never_raises(origin: str) -> None:
     assert AllowedOrigins(SPECIFIC).allows(origin) in (True, False)
 
 
-@given(st.text(alphabet="htps:/[]0123456789.example-*@%:", max_size=40))
+@given(NEAR_ORIGINS)
 def test_the_matcher_never_raises_on_near_origins(origin: str) -> None:
     assert AllowedOrigins(SPECIFIC).allows(origin) in (True, False)
 
@@ -239,3 +246,24 @@ def test_the_refusal_log_is_capped_per_window(caplog: pytest.LogCaptureFixture) 
     assert len(lines) == 5
     assert lines[3].startswith("997 more refused origins were not logged")
     assert "https://later.test" in lines[4]
+
+
+@given(st.one_of(st.text(), NEAR_ORIGINS))
+def test_the_same_site_check_never_raises(origin: str) -> None:
+    assert len(origin_key(origin)) == 3
+
+
+@pytest.mark.parametrize("origin", ["http://[::1", "http://testserver:99999"])
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("POST", "/api/desk/login", {"json": {"email": "a@example.test", "password": "x"}}),
+        ("GET", "/api/knowledge/health/v2/ping", {}),
+    ],
+)
+async def test_same_site_routes_refuse_a_malformed_origin_with_403(
+    embedded_client: httpx.AsyncClient, method: str, path: str, body: dict[str, Any], origin: str
+) -> None:
+    response = await embedded_client.request(method, path, headers={"Origin": origin}, **body)
+    assert response.status_code == 403, response.text
+    assert response.json()["error"]["code"] == "origin_not_allowed"

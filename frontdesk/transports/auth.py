@@ -115,8 +115,9 @@ def supervises(agent: AgentInfo) -> bool:
 
 def origin_key(url: str) -> tuple[str, str, int | None]:
     """(scheme, host, port) of an origin or URL, default ports filled in, ws mapped to http."""
-    parts = urlsplit(url.strip().lower())
     try:
+        # Both raise ValueError on a malformed URL: an unclosed "[", a port that is no number.
+        parts = urlsplit(url.strip().lower())
         port = parts.port
     except ValueError:
         return ("", "", None)
