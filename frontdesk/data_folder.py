@@ -25,6 +25,8 @@ log = logging.getLogger("frontdesk")
 PRIVATE_FOLDER = 0o700
 PRIVATE_FILE = 0o600
 SQLITE_SUFFIXES = ("", "-wal", "-shm", "-journal")
+# Start-up opens the database more than once; one warning per folder is enough.
+_warned: set[Path] = set()
 
 
 def sqlite_path(settings: Settings) -> Path | None:
@@ -75,9 +77,10 @@ def make_private_folder(path: Path) -> None:
         mode = stat.S_IMODE(path.stat().st_mode)
     except OSError as exc:
         raise ConfigError("data_dir", f"cannot create {path}: {exc.strerror}") from exc
-    if mode & 0o077:
+    if mode & 0o077 and path not in _warned:
         # The folder may be the operator's choice (a shared mount, a project folder), so it is
         # not changed; the files in it are kept private instead (protect_sqlite_files).
+        _warned.add(path)
         log.warning("%s is open to other users (mode %04o); run: chmod 700 %s", path, mode, path)
 
 

@@ -144,10 +144,11 @@ async def test_looser_sqlite_files_are_tightened_and_a_looser_folder_is_named(
         (data / name).touch()
         (data / name).chmod(0o644)
     with caplog.at_level(logging.WARNING, logger="frontdesk"):
-        database = await Database.connect(Settings(data_dir=data))
-        await database.close()
+        for _ in range(2):  # start-up opens the database more than once
+            database = await Database.connect(Settings(data_dir=data))
+            await database.close()
     assert mode(data / "frontdesk.db") == mode(data / "frontdesk.db-wal") == 0o600
     assert mode(data) == 0o755
     messages = [record.getMessage() for record in caplog.records]
-    assert any("chmod 700" in message and str(data) in message for message in messages)
+    assert sum("chmod 700" in message and str(data) in message for message in messages) == 1
     assert sum("made it 600" in message for message in messages) == 2
