@@ -46,6 +46,7 @@ class Settings:
     migrate: bool = True
     max_body_bytes: int = 1_048_576
     login_attempts: int = 5
+    login_attempts_per_account: int = 20
     login_window_seconds: int = 300
     chat_inactivity_seconds: int = 1800
     upload_max_bytes: int = 10 * 1024 * 1024
@@ -61,6 +62,7 @@ class Settings:
     access_code_ttl_seconds: int = 600
     redeem_attempts_per_caller: int = 5
     redeem_attempts_per_code: int = 3
+    redeem_attempts_per_number: int = 30
     redeem_window_seconds: int = 900
     call_requests_per_ip: int = 10
     call_requests_window_seconds: int = 60
@@ -80,6 +82,8 @@ class Settings:
             raise ConfigError("max_body_bytes", "must be at least 1024")
         if self.login_attempts < 1 or self.login_window_seconds < 1:
             raise ConfigError("login_attempts", "attempts and window must be positive")
+        if self.login_attempts_per_account < 1:
+            raise ConfigError("login_attempts_per_account", "must be positive")
         if self.chat_inactivity_seconds < 10:
             raise ConfigError("chat_inactivity_seconds", "must be at least 10")
         if not 0 < self.upload_max_bytes <= MAX_UPLOAD_BYTES:
@@ -219,7 +223,12 @@ def _check_click_to_call(settings: Settings) -> None:
         raise ConfigError(
             "access_code_ttl_seconds", f"must be between 1 and {MAX_CODE_TTL_SECONDS}"
         )
-    for name in ("redeem_attempts_per_caller", "redeem_attempts_per_code", "redeem_window_seconds"):
+    for name in (
+        "redeem_attempts_per_caller",
+        "redeem_attempts_per_code",
+        "redeem_attempts_per_number",
+        "redeem_window_seconds",
+    ):
         if getattr(settings, name) < 1:
             raise ConfigError(name, "must be positive")
     if settings.call_requests_per_ip < 1 or settings.call_requests_window_seconds < 1:

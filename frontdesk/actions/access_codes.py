@@ -4,25 +4,26 @@ redeems the code once and learns who is calling; the agents see the call pop up.
 Codes are random digits from ``secrets``, unique among the active (unredeemed, unexpired) codes
 of their number: issuing locks the number's row (the whole database on SQLite), reads the
 number's active codes and picks one outside them. At most one code in ``MAX_SHARE_IN_USE`` of a
-number's code space is active at once, so a guess is right at most that often; on top, refused
-redeems are counted per caller and per code, and past the limits every redeem is refused for a
-while. A wrong, an expired and a used code get the same answer, so nobody learns which it was.
+number's code space is active at once, so a guess is right at most that often; on top, redeems
+are counted per caller id, per code and per dialled number before the code is checked
+(``actions.attempts``), past the limits every redeem is refused for a while, and a redeem that
+succeeds is not counted. A wrong, an expired and a used code get the same answer, so nobody
+learns which it was.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import math
 import re
 import secrets
 import uuid
-from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from frontdesk.actions.attempts import Rule, locked_subjects, refund, reserve
 from frontdesk.actions.call_views import CallView, get_call
 from frontdesk.actions.chat import checked_user_data, invalid
 from frontdesk.actions.chat_views import DESK_CHANNEL
@@ -35,10 +36,10 @@ from frontdesk.actions.numbers import (
     tel_link,
 )
 from frontdesk.broker import Broker
-from frontdesk.errors import NotFound, RateLimited, Unavailable
+from frontdesk.errors import NotFound, Unavailable
 from frontdesk.settings import Settings
 from frontdesk.store.database import Database
-from frontdesk.store.models import Call, CallNumber, RedeemFailure, utcnow
+from frontdesk.store.models import Call, CallNumber, utcnow
 
 MAX_SHARE_IN_USE = 100
 MAX_CODE_LENGTH = 12
@@ -146,17 +147,15 @@ async def redeem_access_code(
     digits = digits_of(checked_phone(dialled, "number"))
     code = checked_code(code)
     caller = digits_of(caller_id) if isinstance(caller_id, str) else ""
-    if len(caller) < 3 or len(caller) > 20:
-        caller = ""  # withheld, "anonymous", or nonsense: all share one counter
-    limits = {
-        f"caller:{caller or 'withheld'}": settings.redeem_attempts_per_caller,
-        f"code:{digits}:{code}": settings.redeem_attempts_per_code,
-    }
-    window = dt.timedelta(seconds=settings.redeem_window_seconds)
-    async with db.session() as session:
-        wait = await _lockout_seconds(session, limits, now, window)
-    if wait:
-        raise RateLimited("Too many refused access codes; try again later.", retry_after=wait)
+    by_caller, by_code, by_number = redeem_rules(settings)
+    # Withheld (or nonsense) caller ids get no counter of their own: shared, one guesser would
+    # lock every anonymous caller out. The code's and the number's limits still hold for them.
+    limits = [(by_code, f"{digits}:{code}"), (by_number, digits)]
+    if 3 <= len(caller) <= 20:
+        limits.append((by_caller, caller))
+    else:
+        caller = ""
+    held = await reserve(db, limits, now)
     async with db.session() as session, session.begin():
         # One conditional UPDATE: of two redeems of one code, exactly one gets the row.
         call_id = await session.scalar(
@@ -171,11 +170,22 @@ async def redeem_access_code(
             .returning(Call.id)
         )
     if call_id is None:
-        await _record_failure(db, limits, now, window)
         raise NotFound(NO_MATCH)
+    await refund(db, held)
     view = await get_call(db, call_id)
     await broker.publish(DESK_CHANNEL, view.event())
     return view
+
+
+def redeem_rules(settings: Settings) -> tuple[Rule, Rule, Rule]:
+    """The limits on code checks: per caller id, per code of a number, per dialled number."""
+    window = settings.redeem_window_seconds
+    refusal = "Too many refused access codes; try again later."
+    return (
+        Rule("redeem-caller", settings.redeem_attempts_per_caller, window, refusal),
+        Rule("redeem-code", settings.redeem_attempts_per_code, window, refusal),
+        Rule("redeem-number", settings.redeem_attempts_per_number, window, refusal),
+    )
 
 
 async def record_page(
@@ -337,40 +347,9 @@ async def _blocked_codes(
     session: AsyncSession, settings: Settings, digits: str, now: dt.datetime
 ) -> set[str]:
     """Codes of this number locked out by refused redeems: a new visitor must not get one."""
-    prefix = f"code:{digits}:"
-    since = now - dt.timedelta(seconds=settings.redeem_window_seconds)
-    keys = await session.scalars(
-        select(RedeemFailure.key)
-        .where(RedeemFailure.key.startswith(prefix, autoescape=True), RedeemFailure.at > since)
-        .group_by(RedeemFailure.key)
-        .having(func.count() >= settings.redeem_attempts_per_code)
-    )
-    return {key.removeprefix(prefix) for key in keys}
-
-
-async def _lockout_seconds(
-    session: AsyncSession, limits: dict[str, int], now: dt.datetime, window: dt.timedelta
-) -> int:
-    """Seconds until every key is under its limit again; 0 when none is locked out."""
-    wait = 0
-    for key, attempts in limits.items():
-        # With `attempts` refusals inside the window the key is locked until the
-        # attempts-th newest one leaves the window.
-        nth_newest = await session.scalar(
-            select(RedeemFailure.at)
-            .where(RedeemFailure.key == key, RedeemFailure.at > now - window)
-            .order_by(RedeemFailure.at.desc())
-            .offset(attempts - 1)
-            .limit(1)
-        )
-        if nth_newest is not None:
-            wait = max(wait, math.ceil((nth_newest + window - now).total_seconds()), 1)
-    return wait
-
-
-async def _record_failure(
-    db: Database, keys: Iterable[str], now: dt.datetime, window: dt.timedelta
-) -> None:
-    async with db.session() as session, session.begin():
-        await session.execute(delete(RedeemFailure).where(RedeemFailure.at <= now - window))
-        session.add_all(RedeemFailure(key=key, at=now) for key in keys)
+    _, by_code, _ = redeem_rules(settings)
+    prefix = f"{digits}:"
+    return {
+        subject.removeprefix(prefix)
+        for subject in await locked_subjects(session, by_code, prefix, now)
+    }

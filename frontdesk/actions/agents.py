@@ -6,15 +6,15 @@ import asyncio
 import dataclasses
 import datetime as dt
 import hashlib
-import math
 import re
 import secrets
 
-from sqlalchemy import ColumnElement, delete, select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from frontdesk.errors import Conflict, InvalidInput, NotFound, RateLimited, Unauthorized
+from frontdesk.actions.attempts import Rule, forget, refund, reserve
+from frontdesk.errors import Conflict, InvalidInput, NotFound, Unauthorized
 from frontdesk.security.passwords import (
     hash_password,
     needs_rehash,
@@ -23,7 +23,7 @@ from frontdesk.security.passwords import (
 )
 from frontdesk.settings import Settings
 from frontdesk.store.database import Database
-from frontdesk.store.models import ROLES, SESSION_KINDS, Agent, AgentSession, LoginFailure, utcnow
+from frontdesk.store.models import ROLES, SESSION_KINDS, Agent, AgentSession, utcnow
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 1024
@@ -32,6 +32,8 @@ MAX_DISPLAY_NAME_LENGTH = 100
 MAX_TOKEN_LENGTH = 256
 # Writing last_used_at on every request would make every read a write; this is precise enough.
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
+# An account past its free failures waits this long for one more try, twice as long after that.
+LOGIN_BACKOFF_SECONDS = 15
 
 _EMAIL_SHAPE = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
 _LOGIN_FAILED = "The email address or the password is wrong."
@@ -108,18 +110,42 @@ async def reset_password(db: Database, ident: int | str, password: str) -> Agent
     return _info(agent)
 
 
+def login_rules(settings: Settings) -> tuple[Rule, Rule]:
+    """The limits on password checks: strict per client address, lenient per account."""
+    by_address = Rule(
+        "login-address",
+        settings.login_attempts,
+        settings.login_window_seconds,
+        "Too many failed logins from this address; try again later.",
+    )
+    by_account = Rule(
+        "login-account",
+        settings.login_attempts_per_account,
+        settings.login_window_seconds,
+        "Too many failed logins for this account; try again later.",
+        backoff_seconds=LOGIN_BACKOFF_SECONDS,
+    )
+    return by_address, by_account
+
+
 async def authenticate(
-    db: Database, settings: Settings, *, email: str, password: str, client_ip: str
+    db: Database,
+    settings: Settings,
+    *,
+    email: str,
+    password: str,
+    client_ip: str,
+    now: dt.datetime | None = None,
 ) -> AgentInfo:
-    """Check a login; repeated failures per email and per client IP are ``RateLimited``."""
+    """Check a login; past the limits per client address and per account, ``RateLimited``.
+
+    The attempt is counted before the password is checked, so a burst of simultaneous logins
+    gets no more checks than the limits allow; a successful one gives its attempt back."""
     email = email.strip().lower()[:MAX_EMAIL_LENGTH]
-    keys = (f"email:{email}", f"ip:{client_ip}")
-    now = utcnow()
-    window = dt.timedelta(seconds=settings.login_window_seconds)
+    now = now or utcnow()
+    by_address, by_account = login_rules(settings)
+    attempts = await reserve(db, [(by_address, client_ip), (by_account, email)], now)
     async with db.session() as session:
-        wait = await _lockout_seconds(session, keys, now, window, settings.login_attempts)
-        if wait:
-            raise RateLimited("Too many failed logins; try again later.", retry_after=wait)
         agent = await session.scalar(select(Agent).where(Agent.email == email))
     if agent is None:
         await asyncio.to_thread(verify_nothing, password)
@@ -127,9 +153,11 @@ async def authenticate(
         # Verified even for a disabled agent, so its answer takes as long as anyone's.
         matches = await asyncio.to_thread(verify_password, agent.password_hash, password)
         if matches and not agent.disabled:
-            await _after_success(db, agent, password, keys[0])
+            # The address's other failures stay: one good account must not reset an attacker's.
+            await refund(db, [a for a in attempts if a.rule == by_address])
+            await forget(db, by_account, email)
+            await _upgrade_hash(db, agent, password)
             return _info(agent)
-    await _record_failure(db, keys, now, window)
     raise Unauthorized(_LOGIN_FAILED)
 
 
@@ -255,47 +283,12 @@ async def _revoke_sessions(session: AsyncSession, agent_id: int) -> None:
     )
 
 
-async def _lockout_seconds(
-    session: AsyncSession,
-    keys: tuple[str, ...],
-    now: dt.datetime,
-    window: dt.timedelta,
-    attempts: int,
-) -> int:
-    """Seconds until every key is under its limit again; 0 when none is locked out."""
-    wait = 0
-    for key in keys:
-        # With `attempts` failures inside the window the key is locked until the
-        # attempts-th newest one leaves the window.
-        nth_newest = await session.scalar(
-            select(LoginFailure.at)
-            .where(LoginFailure.key == key, LoginFailure.at > now - window)
-            .order_by(LoginFailure.at.desc())
-            .offset(attempts - 1)
-            .limit(1)
+async def _upgrade_hash(db: Database, agent: Agent, password: str) -> None:
+    """Rehash the password if the hashing parameters changed since it was set."""
+    if not needs_rehash(agent.password_hash):
+        return
+    new_hash = await asyncio.to_thread(hash_password, password)
+    async with db.session() as session, session.begin():
+        await session.execute(
+            update(Agent).where(Agent.id == agent.id).values(password_hash=new_hash)
         )
-        if nth_newest is not None:
-            wait = max(wait, math.ceil((nth_newest + window - now).total_seconds()), 1)
-    return wait
-
-
-async def _record_failure(
-    db: Database, keys: tuple[str, ...], now: dt.datetime, window: dt.timedelta
-) -> None:
-    async with db.session() as session, session.begin():
-        await session.execute(delete(LoginFailure).where(LoginFailure.at <= now - window))
-        session.add_all(LoginFailure(key=key, at=now) for key in keys)
-
-
-async def _after_success(db: Database, agent: Agent, password: str, email_key: str) -> None:
-    """Forget the account's failures and upgrade its hash if the parameters changed."""
-    new_hash = None
-    if needs_rehash(agent.password_hash):
-        new_hash = await asyncio.to_thread(hash_password, password)
-    async with db.session() as session, session.begin():
-        # The IP's failures stay: one good account must not reset an attacker's counter.
-        await session.execute(delete(LoginFailure).where(LoginFailure.key == email_key))
-        if new_hash is not None:
-            await session.execute(
-                update(Agent).where(Agent.id == agent.id).values(password_hash=new_hash)
-            )

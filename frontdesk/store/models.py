@@ -120,16 +120,22 @@ class AgentSession(Base):
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
-class LoginFailure(Base):
-    """One failed login, under a key such as ``email:dana@example.com`` or ``ip:192.0.2.7``."""
+class AttemptCounter(Base):
+    """Recent guesses at a secret by one subject, under a key such as ``login-address:192.0.2.7``.
 
-    __tablename__ = "login_failures"
-    __table_args__ = (Index("ix_login_failures_key_at", "key", "at"),)
+    ``hits`` holds the times (epoch seconds) of the attempts still inside the rule's window,
+    oldest first; ``strikes`` counts attempts let through after a delay (``actions.attempts``).
+    """
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(320))
-    # Indexed alone too: expired failures are purged by time, whatever their key.
-    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    __tablename__ = "attempt_counters"
+
+    key: Mapped[str] = mapped_column(String(320), primary_key=True)
+    hits: Mapped[list[float]] = mapped_column(JSON)
+    strikes: Mapped[int] = mapped_column(Integer)
+    # When the subject may try again; NULL while it is not locked out.
+    locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # When the row means nothing any more: old rows are purged by it, whatever their key.
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
 
 
 class Conversation(Base):
@@ -322,18 +328,6 @@ class Call(Base):
     agent_id: Mapped[int | None] = mapped_column(
         ForeignKey("agents.id", ondelete="SET NULL"), index=True
     )
-
-
-class RedeemFailure(Base):
-    """One refused redeem, under a key such as ``caller:+4930123`` or ``code:4930123:123456``."""
-
-    __tablename__ = "redeem_failures"
-    __table_args__ = (Index("ix_redeem_failures_key_at", "key", "at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(80))
-    # Indexed alone too: old failures are purged by time, whatever their key.
-    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
 
 
 class OperatorKey(Base):

@@ -60,7 +60,7 @@ async def ivr_key(request: Request) -> KeyInfo:
     summary="Redeem an access code",
     responses={
         404: {"description": "Wrong, expired or already used: one answer for all three."},
-        429: {"description": "Too many refused codes from this caller or for this code."},
+        429: {"description": "Too many refused codes from this caller, for this code or number."},
     },
     openapi_extra={
         "requestBody": {

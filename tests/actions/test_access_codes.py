@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import re
 from pathlib import Path
@@ -25,6 +26,7 @@ from frontdesk.actions.numbers import add_number, remove_number
 from frontdesk.app import Services
 from frontdesk.errors import Conflict, InvalidInput, NotFound, RateLimited, Unavailable
 from frontdesk.settings import Settings
+from frontdesk.store.database import Database
 from tests.conftest import TEST_ORIGINS, TEST_SECRET_KEY
 
 NUMBER = "+12025550100"
@@ -252,16 +254,75 @@ async def test_refusals_are_limited_per_code_and_locked_codes_are_not_issued(
     assert await issue(services) == "1357"
 
 
-async def test_withheld_callers_share_one_counter(services: Services) -> None:
+async def test_withheld_callers_do_not_lock_each_other_out(
+    services: Services, fixed_codes: list[int]
+) -> None:
     await add_number(services.database, NUMBER)
-    for caller, wrong in (("", "0001"), ("anonymous", "0002"), ("12", "0003")):
+    fixed_codes += [4321]
+    good = await issue(services)
+    wrong = [f"000{i}" for i in range(1, 8)]
+    for caller, code in zip(("", "anonymous", "12", "Restricted", "", "", ""), wrong, strict=True):
         with pytest.raises(NotFound):
-            await redeem(services, wrong, caller=caller)
-    for wrong in ("0004", "0005"):
-        with pytest.raises(NotFound):
-            await redeem(services, wrong, caller="Restricted")
-    with pytest.raises(RateLimited):
-        await redeem(services, "0006", caller="")
+            await redeem(services, code, caller=caller)
+    assert await redeem(services, good, caller="")
+
+
+async def _guesses(
+    services: Services, callers: list[str], count: int, now: dt.datetime = T0
+) -> tuple[int, int]:
+    """``count`` wrong codes at once, by turns from ``callers``: (codes checked, refused)."""
+    results = await asyncio.gather(
+        *(
+            redeem(services, f"{9000 + i}", caller=callers[i % len(callers)], now=now)
+            for i in range(count)
+        ),
+        return_exceptions=True,
+    )
+    assert all(isinstance(r, NotFound | RateLimited) for r in results), results
+    checked = sum(isinstance(r, NotFound) for r in results)
+    return checked, len(results) - checked
+
+
+async def test_a_burst_from_one_caller_checks_no_more_codes_than_its_limit(
+    services: Services,
+) -> None:
+    await add_number(services.database, NUMBER)
+    assert await _guesses(services, ["+15550666"], 40) == (5, 35)
+
+
+async def test_rotating_caller_ids_meet_the_limit_of_the_dialled_number(
+    services: Services, fixed_codes: list[int]
+) -> None:
+    await add_number(services.database, NUMBER)
+    fixed_codes += [4321]
+    good = await issue(services)
+    callers = [f"+1555{i:07d}" for i in range(100)]
+    assert await _guesses(services, callers, 100) == (30, 70)
+    with pytest.raises(RateLimited) as locked:
+        await redeem(services, good, caller="+15559999999")
+    assert locked.value.details["limit"] == "redeem-number"
+    later = T0 + dt.timedelta(seconds=901)
+    with pytest.raises(NotFound):
+        await redeem(services, "0006", caller="+15559999999", now=later)
+
+
+async def test_processes_sharing_a_database_share_the_limits(
+    services: Services,
+) -> None:
+    await add_number(services.database, NUMBER)
+    other = await Database.connect(services.settings)
+    try:
+        second = dataclasses.replace(services, database=other)
+        results = await asyncio.gather(
+            *(
+                redeem(services if i % 2 else second, f"{9000 + i}", caller="+15550666")
+                for i in range(20)
+            ),
+            return_exceptions=True,
+        )
+    finally:
+        await other.close()
+    assert sum(isinstance(r, NotFound) for r in results) == 5
 
 
 async def test_two_redeems_of_one_code_at_once_succeed_once(services: Services) -> None:
@@ -273,7 +334,8 @@ async def test_two_redeems_of_one_code_at_once_succeed_once(services: Services) 
         return_exceptions=True,
     )
     assert sum(isinstance(result, str) for result in results) == 1
-    assert all(isinstance(r, str | NotFound) for r in results), results
+    # Redeems still in flight count against the code's limit: some may be refused for it.
+    assert all(isinstance(r, str | NotFound | RateLimited) for r in results), results
 
 
 async def test_pages_are_added_to_the_waiting_call_only(services: Services) -> None:

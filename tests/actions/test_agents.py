@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime as dt
 import hashlib
@@ -10,6 +11,7 @@ import pytest
 from argon2 import PasswordHasher, Type
 from sqlalchemy import select, update
 
+from frontdesk.actions import agents
 from frontdesk.actions.agents import (
     AgentInfo,
     agent_for_token,
@@ -22,14 +24,16 @@ from frontdesk.actions.agents import (
     reset_password,
 )
 from frontdesk.errors import Conflict, InvalidInput, NotFound, RateLimited, Unauthorized
+from frontdesk.security import passwords
 from frontdesk.security.passwords import needs_rehash
 from frontdesk.settings import Settings
 from frontdesk.store.database import Database
 from frontdesk.store.migrate import upgrade
-from frontdesk.store.models import Agent, AgentSession, LoginFailure
+from frontdesk.store.models import Agent, AgentSession, AttemptCounter
 
 PASSWORD = "correct horse battery"
 WINDOW = 300
+T0 = dt.datetime(2026, 12, 4, 9, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture
@@ -39,6 +43,7 @@ def login_settings(database_url: str, tmp_path: Path) -> Settings:
         database_url=database_url,
         secret_key="x" * 40,
         login_attempts=2,
+        login_attempts_per_account=3,
         login_window_seconds=WINDOW,
     )
 
@@ -59,15 +64,18 @@ async def dana(db: Database) -> AgentInfo:
 
 
 async def _login(
-    db: Database, settings: Settings, email: str, password: str, ip: str = "192.0.2.1"
+    db: Database,
+    settings: Settings,
+    email: str,
+    password: str,
+    ip: str = "192.0.2.1",
+    now: dt.datetime | None = None,
 ) -> AgentInfo:
-    return await authenticate(db, settings, email=email, password=password, client_ip=ip)
+    return await authenticate(db, settings, email=email, password=password, client_ip=ip, now=now)
 
 
-async def _add_failures(db: Database, key: str, *ages: int) -> None:
-    now = dt.datetime.now(dt.UTC)
-    async with db.session() as session, session.begin():
-        session.add_all(LoginFailure(key=key, at=now - dt.timedelta(seconds=age)) for age in ages)
+def _s(seconds: int) -> dt.timedelta:
+    return dt.timedelta(seconds=seconds)
 
 
 # --- accounts -------------------------------------------------------------------------------
@@ -184,53 +192,141 @@ async def test_a_disabled_agent_cannot_log_in(
         await _login(db, login_settings, dana.email, PASSWORD)
 
 
-async def test_failures_per_email_lock_even_the_right_password(
+async def test_failures_per_address_lock_every_email_from_it(
     db: Database, login_settings: Settings, dana: AgentInfo
 ) -> None:
-    for ip in ("192.0.2.1", "192.0.2.2"):
+    for email in (dana.email, "eve@example.test"):
         with pytest.raises(Unauthorized):
-            await _login(db, login_settings, dana.email, "wrong password!", ip=ip)
+            await _login(db, login_settings, email, "wrong password!", ip="198.51.100.7")
     with pytest.raises(RateLimited) as caught:
-        await _login(db, login_settings, dana.email, PASSWORD, ip="192.0.2.3")
-    assert 0 < caught.value.details["retry_after"] <= WINDOW
-
-
-async def test_failures_per_ip_lock_every_email_from_it(
-    db: Database, login_settings: Settings, dana: AgentInfo
-) -> None:
-    await _add_failures(db, "ip:198.51.100.7", 10, 20)
-    with pytest.raises(RateLimited):
         await _login(db, login_settings, dana.email, PASSWORD, ip="198.51.100.7")
+    assert caught.value.details["limit"] == "login-address"
+    assert 0 < caught.value.details["retry_after"] <= WINDOW
     assert await _login(db, login_settings, dana.email, PASSWORD, ip="198.51.100.8") == dana
 
 
-async def test_retry_after_is_when_enough_failures_have_aged_out(
+async def test_a_stranger_at_one_address_does_not_lock_the_account(
     db: Database, login_settings: Settings, dana: AgentInfo
 ) -> None:
-    # Three failures at 50, 100 and 400 s ago; the oldest is already outside the window,
-    # and the lock lifts when the one from 100 s ago leaves it, 200 s from now.
-    await _add_failures(db, "email:dana@example.test", 50, 100, 400)
+    for _ in range(5):
+        with pytest.raises((Unauthorized, RateLimited)):
+            await _login(db, login_settings, dana.email, "wrong password!", ip="203.0.113.66")
+    assert await _login(db, login_settings, dana.email, PASSWORD, ip="192.0.2.1") == dana
+
+
+async def test_failures_per_account_slow_everyone_down_with_doubling_delays(
+    db: Database, login_settings: Settings, dana: AgentInfo
+) -> None:
+    # Three addresses, three failures: the account's free ones; then delays of 15, 30, 60 s.
+    for i in range(3):
+        with pytest.raises(Unauthorized):
+            await _login(db, login_settings, dana.email, "wrong!", ip=f"192.0.2.{i}", now=T0)
+    now = T0
+    for delay in (15, 30, 60):
+        with pytest.raises(RateLimited) as caught:
+            await _login(db, login_settings, dana.email, PASSWORD, ip="192.0.2.50", now=now)
+        assert caught.value.details == {"limit": "login-account", "retry_after": delay}
+        now += dt.timedelta(seconds=delay)
+        with pytest.raises(Unauthorized):
+            await _login(db, login_settings, dana.email, "wrong!", ip=f"192.0.2.{delay}", now=now)
+    # After its delay and a quiet window, the account is forgiven; the right password works.
+    now += dt.timedelta(seconds=120 + WINDOW)
+    assert await _login(db, login_settings, dana.email, PASSWORD, ip="192.0.2.50", now=now)
+
+
+async def test_retry_after_is_when_the_oldest_failure_leaves_the_window(
+    db: Database, login_settings: Settings, dana: AgentInfo
+) -> None:
+    for age in (400, 100, 50):
+        with pytest.raises((Unauthorized, RateLimited)):
+            await _login(db, login_settings, dana.email, "wrong!", now=T0 - _s(age))
+    # The one from 400 s ago left the window; the lock lifts when the one from 100 s ago does.
     with pytest.raises(RateLimited) as caught:
-        await _login(db, login_settings, dana.email, PASSWORD)
-    assert caught.value.details["retry_after"] in (199, 200)
+        await _login(db, login_settings, dana.email, PASSWORD, now=T0)
+    assert caught.value.details == {"limit": "login-address", "retry_after": 200}
+    assert await _login(db, login_settings, dana.email, PASSWORD, now=T0 + _s(200)) == dana
 
 
-async def test_failures_outside_the_window_do_not_count(
+async def test_success_forgets_the_account_failures_but_not_the_address_ones(
     db: Database, login_settings: Settings, dana: AgentInfo
 ) -> None:
-    await _add_failures(db, "email:dana@example.test", WINDOW + 5, WINDOW + 10)
-    assert await _login(db, login_settings, dana.email, PASSWORD) == dana
-
-
-async def test_success_forgets_the_email_failures_but_not_the_ip_ones(
-    db: Database, login_settings: Settings, dana: AgentInfo
-) -> None:
-    await _add_failures(db, "email:dana@example.test", 10)
-    await _add_failures(db, "ip:192.0.2.9", 10)
-    assert await _login(db, login_settings, dana.email, PASSWORD, ip="192.0.2.9") == dana
+    with pytest.raises(Unauthorized):
+        await _login(db, login_settings, dana.email, "wrong!", ip="192.0.2.9", now=T0)
+    assert await _login(db, login_settings, dana.email, PASSWORD, ip="192.0.2.9", now=T0) == dana
     async with db.session() as session:
-        keys = list(await session.scalars(select(LoginFailure.key)))
-    assert keys == ["ip:192.0.2.9"]
+        rows = {row.key: row.hits for row in await session.scalars(select(AttemptCounter))}
+    assert rows == {"login-address:192.0.2.9": [T0.timestamp()]}
+
+
+@pytest.fixture
+def checked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The passwords actually verified, in order: an observation of the real functions."""
+    seen: list[str] = []
+
+    def verify_password(stored: str, password: str) -> bool:
+        seen.append(password)
+        return passwords.verify_password(stored, password)
+
+    def verify_nothing(password: str) -> None:
+        seen.append(password)
+        passwords.verify_nothing(password)
+
+    monkeypatch.setattr(agents, "verify_password", verify_password)
+    monkeypatch.setattr(agents, "verify_nothing", verify_nothing)
+    return seen
+
+
+async def _burst(
+    db: Database, settings: Settings, email: str, ips: list[str]
+) -> list[AgentInfo | BaseException]:
+    """Thirty wrong passwords and then the right one, all at once."""
+    guesses = [f"wrong password {i}" for i in range(30)] + [PASSWORD]
+    return await asyncio.gather(
+        *(
+            _login(db, settings, email, guess, ip=ips[i % len(ips)])
+            for i, guess in enumerate(guesses)
+        ),
+        return_exceptions=True,
+    )
+
+
+async def test_a_burst_from_one_address_checks_no_more_passwords_than_the_limit(
+    db: Database, login_settings: Settings, dana: AgentInfo, checked: list[str]
+) -> None:
+    results = await _burst(db, login_settings, dana.email, ["203.0.113.9"])
+    assert len(checked) == login_settings.login_attempts
+    logged_in = [r for r in results if isinstance(r, AgentInfo)]
+    assert logged_in == ([dana] if PASSWORD in checked else [])
+    assert sum(isinstance(r, RateLimited) for r in results) == 31 - len(checked)
+    assert all(isinstance(r, AgentInfo | Unauthorized | RateLimited) for r in results), results
+
+
+async def test_a_burst_from_many_addresses_meets_the_account_limit(
+    db: Database, login_settings: Settings, dana: AgentInfo, checked: list[str]
+) -> None:
+    ips = [f"198.51.100.{i}" for i in range(31)]
+    results = await _burst(db, login_settings, dana.email, ips)
+    assert len(checked) == login_settings.login_attempts_per_account
+    logged_in = [r for r in results if isinstance(r, AgentInfo)]
+    assert logged_in == ([dana] if PASSWORD in checked else [])
+
+
+async def test_processes_sharing_a_database_share_the_limits(
+    db: Database, login_settings: Settings, dana: AgentInfo, checked: list[str]
+) -> None:
+    other = await Database.connect(login_settings)
+    try:
+        guesses = [f"wrong password {i}" for i in range(20)]
+        await asyncio.gather(
+            *(
+                _login(db if i % 2 else other, login_settings, dana.email, guess, ip="192.0.2.77")
+                for i, guess in enumerate(guesses)
+            ),
+            return_exceptions=True,
+        )
+    finally:
+        await other.close()
+    assert len(checked) == login_settings.login_attempts
 
 
 async def test_an_old_hash_is_upgraded_at_login(

@@ -20,14 +20,13 @@ TABLES = {
     "agents",
     "files",
     "agent_sessions",
-    "login_failures",
+    "attempt_counters",
     "conversations",
     "members",
     "messages",
     "agent_presence",
     "call_numbers",
     "calls",
-    "redeem_failures",
     "operator_keys",
     "knowledge_bases",
     "knowledge_articles",
@@ -71,7 +70,7 @@ def _schema_diff(connection: Connection) -> list[Any]:
 async def test_upgrade_from_empty_reaches_head(database: Database) -> None:
     assert await current_revision(database) is None
     await upgrade(database)
-    assert await current_revision(database) == head_revision() == "0008"
+    assert await current_revision(database) == head_revision() == "0009"
     assert await _tables(database) == TABLES
 
 

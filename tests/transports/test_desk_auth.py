@@ -1,14 +1,23 @@
 from __future__ import annotations
 
-import datetime as dt
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
 
-from frontdesk.actions.agents import AgentInfo, create_agent, disable_agent, open_session
-from frontdesk.app import Services
-from frontdesk.store.models import LoginFailure
+from frontdesk.actions import agents
+from frontdesk.actions.agents import (
+    LOGIN_BACKOFF_SECONDS,
+    AgentInfo,
+    create_agent,
+    disable_agent,
+    open_session,
+)
+from frontdesk.app import Services, create_app
+from frontdesk.security import passwords
 
 PASSWORD = "correct horse battery"
 OWN_ORIGIN = "http://testserver"
@@ -117,16 +126,96 @@ async def test_repeated_failures_are_rate_limited_with_retry_after(
     client: httpx.AsyncClient, services: Services
 ) -> None:
     await _agent(services, "dana")
-    # Four earlier failures straight into the table; the fifth comes over HTTP.
-    now = dt.datetime.now(dt.UTC)
-    async with services.database.session() as session, session.begin():
-        session.add_all(LoginFailure(key="email:dana@example.test", at=now) for _ in range(4))
-    _error(await _login(client, "dana@example.test", "not it at all"), 401, "unauthorized")
+    for _ in range(services.settings.login_attempts):
+        _error(await _login(client, "dana@example.test", "not it at all"), 401, "unauthorized")
     limited = await _login(client, "dana@example.test")
     body = _error(limited, 429, "rate_limited")
     retry_after = body["error"]["details"]["retry_after"]
+    assert body["error"]["details"]["limit"] == "login-address"
     assert 0 < retry_after <= services.settings.login_window_seconds
     assert limited.headers["retry-after"] == str(retry_after)
+
+
+@contextlib.asynccontextmanager
+async def _peer(app: Any, address: str) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of ``app`` whose requests come from ``address``."""
+    transport = httpx.ASGITransport(app=app, client=(address, 40000))
+    async with httpx.AsyncClient(transport=transport, base_url=OWN_ORIGIN) as peer:
+        yield peer
+
+
+@pytest.fixture
+def checked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The passwords the server actually verified: an observation of the real function."""
+    seen: list[str] = []
+
+    def verify_password(stored: str, password: str) -> bool:
+        seen.append(password)
+        return passwords.verify_password(stored, password)
+
+    monkeypatch.setattr(agents, "verify_password", verify_password)
+    return seen
+
+
+async def test_a_burst_of_wrong_passwords_and_the_right_one_checks_only_the_limit(
+    client: httpx.AsyncClient, services: Services, checked: list[str]
+) -> None:
+    await _agent(services, "dana")
+    guesses = [f"wrong password {n}" for n in range(30)] + [PASSWORD]
+    replies = await asyncio.gather(*(_login(client, "dana@example.test", g) for g in guesses))
+    statuses = [reply.status_code for reply in replies]
+    assert len(checked) == services.settings.login_attempts == 5
+    assert statuses.count(429) == 26
+    # The right password logs in only if it was one of the five checked, never past them.
+    assert statuses[-1] == (200 if PASSWORD in checked else 429)
+
+
+async def test_a_second_server_process_shares_the_limits(
+    client: httpx.AsyncClient, services: Services, checked: list[str]
+) -> None:
+    await _agent(services, "dana")
+    second = create_app(services.settings)
+    async with second.router.lifespan_context(second), _peer(second, "127.0.0.1") as other:
+        replies = await asyncio.gather(
+            *(
+                _login(client if n % 2 else other, "dana@example.test", f"wrong {n}")
+                for n in range(20)
+            )
+        )
+    assert len(checked) == 5
+    assert sorted(reply.status_code for reply in replies) == [401] * 5 + [429] * 15
+
+
+async def test_a_stranger_cannot_lock_an_agent_out_from_another_address(
+    client: httpx.AsyncClient, services: Services
+) -> None:
+    await _agent(services, "dana")
+    app = client.app  # type: ignore[attr-defined]
+    async with _peer(app, "203.0.113.66") as stranger, _peer(app, "192.0.2.10") as dana:
+        replies = await asyncio.gather(
+            *(_login(stranger, "dana@example.test", f"guess {n}") for n in range(40))
+        )
+        assert sorted(r.status_code for r in replies) == [401] * 5 + [429] * 35
+        assert (await _login(dana, "dana@example.test")).status_code == 200
+
+
+async def test_many_addresses_meet_the_account_limit_and_its_growing_delay(
+    client: httpx.AsyncClient, services: Services, checked: list[str]
+) -> None:
+    await _agent(services, "dana")
+    app = client.app  # type: ignore[attr-defined]
+    async with contextlib.AsyncExitStack() as stack:
+        peers = [await stack.enter_async_context(_peer(app, f"198.51.100.{n}")) for n in range(40)]
+        replies = await asyncio.gather(
+            *(_login(peer, "dana@example.test", f"guess {n}") for n, peer in enumerate(peers))
+        )
+    assert len(checked) == services.settings.login_attempts_per_account == 20
+    refused = [reply for reply in replies if reply.status_code == 429]
+    assert len(refused) == 20
+    for reply in refused:
+        details = _error(reply, 429, "rate_limited")["error"]["details"]
+        assert details["limit"] == "login-account"
+        assert 1 <= details["retry_after"] <= LOGIN_BACKOFF_SECONDS
 
 
 async def test_a_disabled_agent_cannot_log_in(

@@ -16,7 +16,7 @@ from frontdesk.actions import access_codes
 from frontdesk.actions.chat_views import DESK_CHANNEL
 from frontdesk.actions.numbers import add_number
 from frontdesk.actions.operator_keys import create_key, revoke_key
-from frontdesk.app import Services
+from frontdesk.app import Services, create_app
 from tests.transports.chat_helpers import SITE_HEADERS, bearer, error_code, make_agent
 
 NUMBER = "+12025550100"
@@ -218,8 +218,64 @@ async def test_simultaneous_redeems_of_one_code_give_one_call(
         *(redeem(client, key, code, caller=f"+1555000{n}") for n in range(6))
     )
     statuses = sorted(reply.status_code for reply in replies)
-    # One caller gets the call. The others are refused; once three refusals of this code are
-    # on record (the per-code limit), a still-running redeem may meet the lockout (429) instead.
+    # One caller gets the call. The code's limit (three) counts redeems still in flight, so
+    # the others are refused (404) or, past three, not checked at all (429).
     assert statuses[0] == 200
     assert set(statuses[1:]) <= {404, 429}
-    assert statuses.count(404) >= 3
+    assert 2 <= statuses.count(404) <= 3
+
+
+async def _guesses(client: httpx.AsyncClient, key: str, callers: list[str], count: int) -> Any:
+    """``count`` wrong codes at once, by turns from ``callers``: how many got each status."""
+    replies = await asyncio.gather(
+        *(
+            redeem(client, key, f"{900000 + n}", caller=callers[n % len(callers)])
+            for n in range(count)
+        )
+    )
+    statuses = [reply.status_code for reply in replies]
+    assert set(statuses) <= {404, 429}, statuses
+    return statuses.count(404), statuses.count(429)
+
+
+async def test_a_burst_from_one_caller_checks_no_more_codes_than_its_limit(
+    client: httpx.AsyncClient, key: str
+) -> None:
+    assert await _guesses(client, key, ["+15550666"], 40) == (5, 35)
+
+
+async def test_rotating_caller_ids_meet_the_limit_of_the_dialled_number(
+    client: httpx.AsyncClient, key: str
+) -> None:
+    code = await new_code(client)
+    callers = [f"+1555{n:07d}" for n in range(100)]
+    assert await _guesses(client, key, callers, 100) == (30, 70)
+    locked = await redeem(client, key, code, caller="+15559999999")
+    assert error_code(locked, 429) == "rate_limited"
+    assert locked.json()["error"]["details"]["limit"] == "redeem-number"
+    assert 1 <= int(locked.headers["retry-after"]) <= 900
+
+
+async def test_withheld_caller_ids_do_not_lock_out_a_caller_with_the_right_code(
+    client: httpx.AsyncClient, key: str
+) -> None:
+    code = await new_code(client)
+    withheld = ["", "anonymous", "Restricted", "12"]
+    assert await _guesses(client, key, withheld, 12) == (12, 0)
+    assert (await redeem(client, key, code, caller="")).status_code == 200
+
+
+async def test_a_second_server_process_shares_the_limits(
+    client: httpx.AsyncClient, services: Services, key: str
+) -> None:
+    second = create_app(services.settings)
+    async with second.router.lifespan_context(second):
+        transport = httpx.ASGITransport(app=second)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as other:
+            replies = await asyncio.gather(
+                *(
+                    redeem(client if n % 2 else other, key, f"{900000 + n}", caller="+15550666")
+                    for n in range(20)
+                )
+            )
+    assert sorted(reply.status_code for reply in replies) == [404] * 5 + [429] * 15
