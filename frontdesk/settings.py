@@ -56,6 +56,8 @@ class Settings:
     conversation_starts_window_seconds: int = 60
     messages_per_member: int = 30
     messages_window_seconds: int = 10
+    typing_per_member: int = 20
+    typing_window_seconds: int = 10
     socket_connects_per_ip: int = 60
     socket_connects_window_seconds: int = 60
     access_code_digits: int = 6
@@ -99,8 +101,16 @@ class Settings:
                 f"cannot verify {', '.join(unknown)}; choose from "
                 + ", ".join(sorted(SUPPORTED_UPLOAD_TYPES)),
             )
-        for name in ("conversation_starts", "messages", "socket_connects", "knowledge_requests"):
-            count_field = "messages_per_member" if name == "messages" else f"{name}_per_ip"
+        for name in (
+            "conversation_starts",
+            "messages",
+            "typing",
+            "socket_connects",
+            "knowledge_requests",
+        ):
+            count_field = (
+                f"{name}_per_member" if name in ("messages", "typing") else f"{name}_per_ip"
+            )
             if getattr(self, count_field) < 1 or getattr(self, f"{name}_window_seconds") < 1:
                 raise ConfigError(count_field, "the limit and its window must be positive")
         _check_click_to_call(self)

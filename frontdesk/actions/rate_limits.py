@@ -114,6 +114,8 @@ class RateLimits:
         self.messages = Limit(
             "messages", settings.messages_per_member, settings.messages_window_seconds
         )
+        # Widgets say "typing" every few seconds at most; a flood only floods the agents' desks.
+        self.typing = Limit("typing", settings.typing_per_member, settings.typing_window_seconds)
         self.socket_connects = Limit(
             "socket-connects",
             settings.socket_connects_per_ip,

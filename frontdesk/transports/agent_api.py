@@ -307,6 +307,7 @@ async def post_typing(
     """Tell the visitor you are (or stopped) typing; nothing is stored."""
     svc = _services(request)
     member_id = await _own_member(svc, caller, conversation_id)
+    await svc.rate_limits.check(svc.rate_limits.typing, member_id)
     await set_typing(svc.database, svc.broker, conversation_id, member_id, body.typing)
     return Response(status_code=204)
 

@@ -29,6 +29,7 @@ from frontdesk.errors import (
     Forbidden,
     InvalidInput,
     OriginNotAllowed,
+    RateLimited,
     Unauthorized,
     UnsupportedMediaType,
 )
@@ -262,9 +263,10 @@ async def refresh(
     no agent has the chat, ``queuePosition``. A non-empty ``message`` counts as typing it."""
     svc = _services(request)
     if message.strip():
-        # The preview is a courtesy to the agent: a chat that ended or was left still answers
-        # its poll (with chatEnded) rather than an error.
-        with contextlib.suppress(Conflict):
+        # The preview is a courtesy to the agent: a chat that ended or was left, or a visitor
+        # over the typing limit, still gets its poll answered (with chatEnded) not an error.
+        with contextlib.suppress(Conflict, RateLimited):
+            await svc.rate_limits.check(svc.rate_limits.typing, keys.member_id)
             await set_typing(
                 svc.database,
                 svc.broker,
@@ -294,6 +296,7 @@ async def typing(
     """Tell the agent the visitor is typing (with a preview of the text), or stopped."""
     svc = _services(request)
     started = request.url.path.endswith("/startTyping")
+    await svc.rate_limits.check(svc.rate_limits.typing, keys.member_id)
     await set_typing(
         svc.database,
         svc.broker,

@@ -239,6 +239,7 @@ async def post_typing(
     """Tell the agent the visitor is typing (v2 has no "stopped" call)."""
     _own(caller, member_id)
     svc = _services(request)
+    await svc.rate_limits.check(svc.rate_limits.typing, member_id)
     await set_typing(svc.database, svc.broker, conversation_id, member_id, True)
     return Response(status_code=204)
 

@@ -287,6 +287,7 @@ async def post_message(
     pid = caller.participant_id
     if body.data.type != "Text":
         typing = body.data.type == "TypingStarted"
+        await svc.rate_limits.check(svc.rate_limits.typing, pid)
         # A TypingStarted that carries text offers it as a preview for the agent.
         await set_typing(svc.database, svc.broker, session_id, pid, typing, preview=body.data.text)
         return V3Reply(operationId=operation, data={})

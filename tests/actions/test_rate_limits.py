@@ -59,6 +59,15 @@ async def test_retry_after_counts_down_to_the_end_of_the_window(
     assert refused.value.details["retry_after"] in (29, 30)
 
 
+async def test_a_burst_gets_exactly_the_limit(counter: Counter, tmp_path: Path) -> None:
+    limits = _limits(tmp_path, counter, typing_per_member=5, typing_window_seconds=30)
+    results = await asyncio.gather(
+        *(limits.check(limits.typing, "member-1") for _ in range(50)), return_exceptions=True
+    )
+    assert results.count(None) == 5
+    assert all(isinstance(r, RateLimited) for r in results if r is not None)
+
+
 async def test_processes_sharing_redis_share_the_counts(redis_url: str, tmp_path: Path) -> None:
     settings = Settings(
         data_dir=tmp_path, redis_url=redis_url, messages_per_member=4, messages_window_seconds=5
@@ -118,6 +127,7 @@ def test_open_rate_limits_counts_in_memory_without_redis(tmp_path: Path) -> None
     assert isinstance(limits.counter, MemoryCounter)
     assert limits.conversation_starts == Limit("conversation-starts", 10, 60)
     assert limits.messages == Limit("messages", 30, 10)
+    assert limits.typing == Limit("typing", 20, 10)
     assert limits.socket_connects == Limit("socket-connects", 60, 60)
 
 
@@ -128,6 +138,7 @@ def test_open_rate_limits_counts_in_memory_without_redis(tmp_path: Path) -> None
         ({"FRONTDESK_MESSAGES_WINDOW_SECONDS": "0"}, "messages_per_member"),
         ({"FRONTDESK_SOCKET_CONNECTS_PER_IP": "-1"}, "socket_connects_per_ip"),
         ({"FRONTDESK_MESSAGES_PER_MEMBER": "many"}, "messages_per_member"),
+        ({"FRONTDESK_TYPING_WINDOW_SECONDS": "0"}, "typing_per_member"),
     ],
 )
 def test_bad_limits_name_the_setting(env: dict[str, str], setting: str, tmp_path: Path) -> None:

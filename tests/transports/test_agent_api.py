@@ -574,6 +574,20 @@ async def test_agent_messages_and_files_are_rate_limited_per_member(
         assert again.status_code == 201
 
 
+async def test_a_burst_of_agent_typing_is_rate_limited(settings: Settings) -> None:
+    async for client in _client_for(settings.replace(typing_per_member=5)):
+        services: Services = client.app.state.services  # type: ignore[attr-defined]
+        chat, agent = await _accepted_chat(client, services)
+        url = f"/api/agent/conversations/{chat['id']}/typing"
+        replies = await asyncio.gather(
+            *(client.post(url, json={"typing": n % 2 == 0}, headers=agent) for n in range(40))
+        )
+        assert [reply.status_code for reply in replies].count(204) == 5
+        limited = [reply for reply in replies if reply.status_code != 204]
+        assert {error_code(reply, 429) for reply in limited} == {"rate_limited"}
+        assert 1 <= int(limited[0].headers["retry-after"]) <= 10
+
+
 async def test_the_desk_stream_handshakes_are_rate_limited_per_address(settings: Settings) -> None:
     limited = settings.replace(socket_connects_per_ip=2, socket_connects_window_seconds=30)
     async with live_server(limited) as server:

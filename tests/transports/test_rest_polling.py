@@ -554,6 +554,23 @@ async def test_chat_starts_and_messages_are_rate_limited(settings: Settings) -> 
         await ok(client, chat, "refresh")
 
 
+async def test_a_burst_of_typing_is_rate_limited(settings: Settings) -> None:
+    async for client in _client_for(settings.replace(typing_per_member=5)):
+        chat = await start_chat(client)
+        operations = ["startTyping", "stopTyping"] * 20
+        replies = await asyncio.gather(
+            *(call(client, chat, operation, message="hel") for operation in operations)
+        )
+        statuses = [reply.status_code for reply in replies]
+        assert statuses.count(200) == 5
+        limited = [reply for reply in replies if reply.status_code == 429]
+        assert {refused(reply, 429) for reply in limited} == {"rate_limited"}
+        assert limited[0].json()["error"]["details"]["limit"] == "typing"
+        assert 1 <= int(limited[0].headers["retry-after"]) <= 10
+        # A poll with a preview still answers; it just shows no more typing for now.
+        await ok(client, chat, "refresh", message="hello")
+
+
 async def test_a_database_outage_is_status_code_1_and_loses_nothing(
     postgres_url: str, tmp_path: Path
 ) -> None:

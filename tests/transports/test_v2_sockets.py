@@ -601,6 +601,20 @@ async def test_visitor_messages_are_rate_limited_per_member(settings: Settings) 
         assert [m.text for m in stored] == ["", "one", "two"]
 
 
+async def test_a_burst_of_typing_is_rate_limited_per_member(settings: Settings) -> None:
+    async for client in _client_for(settings.replace(typing_per_member=5)):
+        chat = await start_chat(client)
+        url = f"{BASE}/{chat['id']}/members/{chat['member']['id']}/typing"
+        replies = await asyncio.gather(
+            *(client.post(url, headers=visitor_headers(chat)) for _ in range(40))
+        )
+        assert [reply.status_code for reply in replies].count(204) == 5
+        limited = [reply for reply in replies if reply.status_code != 204]
+        assert {error_code(reply, 429) for reply in limited} == {"rate_limited"}
+        assert limited[0].json()["error"]["details"]["limit"] == "typing"
+        assert 1 <= int(limited[0].headers["retry-after"]) <= 10
+
+
 async def test_stream_handshakes_are_rate_limited_per_address(settings: Settings) -> None:
     limited = settings.replace(socket_connects_per_ip=2, socket_connects_window_seconds=1)
     async with live_server(limited) as server, httpx.AsyncClient(base_url=server.http) as http:

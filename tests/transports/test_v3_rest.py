@@ -582,6 +582,27 @@ async def test_starts_and_messages_are_rate_limited(settings: Settings) -> None:
         await poll(client, session, 0)
 
 
+async def test_a_burst_of_typing_is_rate_limited(settings: Settings) -> None:
+    async for client in _client_for(settings.replace(typing_per_member=5)):
+        session = await start(client)
+        replies = await asyncio.gather(
+            *(
+                client.post(
+                    f"{BASE}/{session['sessionId']}/messages",
+                    json={"operationId": f"op-{n}", "data": {"type": kind, "text": ""}},
+                    headers=key(session),
+                )
+                for n, kind in enumerate(["TypingStarted", "TypingStopped"] * 20)
+            )
+        )
+        assert [reply.status_code for reply in replies].count(200) == 5
+        limited = [reply for reply in replies if reply.status_code == 429]
+        assert {refused(reply, 429, "RATE_LIMITED") for reply in limited} == {"rate_limited"}
+        assert 1 <= int(limited[0].headers["retry-after"]) <= 10
+        # Messages have a limit of their own.
+        await say(client, session, "still here")
+
+
 async def test_a_poll_is_woken_by_an_agent_on_another_instance(
     postgres_url: str, redis_url: str, tmp_path: Path
 ) -> None:
