@@ -62,8 +62,12 @@ class Subscription:
 
     def interrupt(self) -> None:
         """Record that the broker lost events it may have had for this subscriber."""
-        self.interruptions += 1
+        down = bool(self._suspended)
         self._suspended = set(self.channels)
+        if down:
+            # Not back since the last one: a failed reconnect loses nothing new to re-read.
+            return
+        self.interruptions += 1
         self._wakeup.set()
 
     def resume(self, channel: str) -> None:
