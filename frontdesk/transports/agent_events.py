@@ -98,8 +98,8 @@ async def agent_events(websocket: WebSocket) -> None:
 
 async def _stream(svc: Services, outbox: Outbox, agent: AgentInfo, token: str, kind: str) -> None:
     async def forward() -> None:
-        while True:
-            for event in await feed.next():
+        async for events in feed:
+            for event in events:
                 await outbox.send(event)
 
     def second_copy(item: BrokerMessage) -> bool:

@@ -118,6 +118,13 @@ class ConversationFeed:
             if events:
                 return events
 
+    def __aiter__(self) -> ConversationFeed:
+        return self
+
+    async def __anext__(self) -> list[Event]:
+        """``next``: ``async for events in feed`` ends when the broker closes."""
+        return await self.next()
+
     def _noticed(self) -> None:
         """A loss or a replay request woke the feed: mark what must be read again."""
         if self._subscription.losses == self._losses:

@@ -87,8 +87,7 @@ async def _stream(svc: Services, outbox: Outbox, caller: Guest, after: int | Non
                 await outbox.send_locked(frame)
 
     async def forward() -> None:
-        while True:
-            events = await feed.next()
+        async for events in feed:
             async with outbox.lock:
                 await send(events)
 
