@@ -92,9 +92,9 @@ class ConversationFeed:
     async def catch_up(self) -> list[Event]:
         """Stored messages not handed out yet, a page per conversation; [] when there are none."""
         events: list[Event] = []
-        if self._lost:
+        if self._lost and self._follows is not None:
             self._lost = False
-            events += await self._rediscover()
+            events += await self._rediscover(self._follows)
         for conversation_id in sorted(self._behind):
             events += await self._read(conversation_id)
         return events
@@ -135,10 +135,9 @@ class ConversationFeed:
         else:
             self._lost = True
 
-    async def _rediscover(self) -> list[Event]:
+    async def _rediscover(self, follows: Follows) -> list[Event]:
         """After a loss: ``resync``, then note what changed among the followed conversations."""
-        assert self._follows is not None
-        found = {view.id: view for view in await self._follows(self._open)}
+        found = {view.id: view for view in await follows(self._open)}
         for conversation_id in self._open - set(found):
             # Another agent has it now: its events are no longer this stream's.
             self._open.discard(conversation_id)

@@ -3,10 +3,10 @@
 A waiting poll holds a broker subscription and two small tasks, and does no database work: its
 ``ConversationFeed`` reads the store when the poll arrives (after subscribing, so nothing falls
 between) and again only when the broker shows a gap or says it lost events, or its connection is
-back (architecture decision 1). One event
-wakes every poll waiting on the conversation, in any server process. When the server begins to
-stop (``Draining``), every waiting poll answers what it has at once, so that the client polls
-again (another process, or this one restarted) instead of holding the shutdown up.
+back (architecture decision 1). One event wakes every poll waiting on the conversation, in any
+server process. When the server begins to stop (``Draining``), every waiting poll answers what
+it has at once, so that the client polls again (another process, or this one restarted) instead
+of holding the shutdown up.
 """
 
 from __future__ import annotations
