@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import dataclasses
 import json
+import time
 from typing import Any
 
 import httpx
@@ -53,6 +54,8 @@ class Sends:
     """One side's sends: the index each text was stored at, and the retries it took."""
 
     answered: dict[str, int] = dataclasses.field(default_factory=dict)
+    # When each answer came (``time.monotonic``).
+    times: list[float] = dataclasses.field(default_factory=list)
     # Texts whose first attempt got no answer: only these may have been stored twice.
     unanswered: set[str] = dataclasses.field(default_factory=set)
     retries: int = 0
@@ -80,6 +83,7 @@ class Side:
                 response = None
             if response is not None and response.status_code in (200, 201):
                 self.sends.answered[text] = self._index(response.json())
+                self.sends.times.append(time.monotonic())
                 return
             if response is not None and response.status_code < 500:
                 raise AssertionError(f"send refused: {response.status_code} {response.text}")

@@ -170,9 +170,13 @@ async def _exchange(
         go = asyncio.Event()
         started = time.monotonic()
 
+        fault_lasted = [0.0, 0.0]
+
         async def chaos() -> None:
             await go.wait()
+            fault_lasted[0] = time.monotonic()
             await fault()
+            fault_lasted[1] = time.monotonic()
 
         await asyncio.gather(
             _talk(visitor, "v", pace, fault_at, go), _talk(agent, "a", pace, fault_at, go), chaos()
@@ -194,9 +198,12 @@ async def _exchange(
     expected = {f"{p}{n}" for p in "va" for n in range(MESSAGES)}
     stored_lost = expected - set(texts)
     stored_doubled = {text: count - 1 for text, count in texts.items() if count > 1}
+    begun, ended = fault_lasted
+    during = sum(begun <= t <= ended for side in (visitor, agent) for t in side.sends.times)
     print(
-        f"\n{MESSAGES} messages each way; sends took {sent - started:.1f} s, the streams "
-        f"showed everything {healed - sent:.1f} s after the last send"
+        f"\n{MESSAGES} messages each way; sends took {sent - started:.1f} s, {during} of them "
+        f"answered during the fault ({ended - begun:.1f} s, until the process or Redis was "
+        f"back); the streams showed everything {healed - sent:.1f} s after the last send"
     )
     for name, side in (("visitor (v2, process A)", visitor), ("agent (process B)", agent)):
         held = set(side.stream.indexes) | side.stream.fetched
@@ -204,8 +211,8 @@ async def _exchange(
             f"  {name}: sent {len(side.sends.answered)}, retried {side.sends.retries}; stream "
             f"showed {len(side.stream.indexes)}, read after reconnecting "
             f"{len(side.stream.fetched)}, lost {len(set(range(1, last + 1)) - held)}, "
-            f"doubled {_repeats(side.stream.indexes)}, reconnects {side.stream.reconnects}, "
-            f"resyncs {side.stream.resyncs}"
+            f"doubled {_repeats(side.stream.indexes)}, "
+            f"reconnect attempts {side.stream.reconnects}, resyncs {side.stream.resyncs}"
         )
     print(
         f"  store: {len(stored)} messages up to index {last}, lost {len(stored_lost)}, "
