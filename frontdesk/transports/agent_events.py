@@ -27,7 +27,7 @@ from frontdesk.actions.chat_views import (
 )
 from frontdesk.broker.base import BrokerMessage
 from frontdesk.errors import Forbidden, FrontdeskError, Unauthorized
-from frontdesk.transports.auth import DESK_COOKIE, origin_key, supervises
+from frontdesk.transports.auth import desk_cookie_name, origin_key, supervises
 from frontdesk.transports.conversation_feed import ConversationFeed
 from frontdesk.transports.event_stream import (
     AUTH_TIMEOUT_SECONDS,
@@ -76,7 +76,7 @@ async def agent_events(websocket: WebSocket) -> None:
         return
     await websocket.accept()
     outbox = Outbox(websocket)
-    cookie = websocket.cookies.get(DESK_COOKIE)
+    cookie = websocket.cookies.get(desk_cookie_name(websocket))
     try:
         if cookie and same_origin:
             token, kind = cookie, "cookie"

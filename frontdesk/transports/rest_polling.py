@@ -35,6 +35,7 @@ from frontdesk.errors import (
 from frontdesk.store.models import utcnow
 from frontdesk.transports.attachments import attachment_response
 from frontdesk.transports.auth import client_ip
+from frontdesk.transports.idempotency import IdempotencyKeyForm
 from frontdesk.transports.rest_polling_shapes import (
     GmsReply,
     GmsRoute,
@@ -229,11 +230,21 @@ async def send(
     message: Annotated[str, Form()] = "",
     messageType: Annotated[str, Form(description="Accepted; stored as text.")] = "text",
     transcriptPosition: Position = None,
+    idempotencyKey: IdempotencyKeyForm = None,
 ) -> GmsReply:
-    """Store the visitor's message; with ``transcriptPosition``, answer the transcript too."""
+    """Store the visitor's message; with ``transcriptPosition``, answer the transcript too.
+
+    A repeat with the same ``idempotencyKey`` (optional) stores nothing."""
     svc = _services(request)
     await svc.rate_limits.check(svc.rate_limits.messages, keys.member_id)
-    await send_message(svc.database, svc.broker, keys.conversation_id, keys.member_id, message)
+    await send_message(
+        svc.database,
+        svc.broker,
+        keys.conversation_id,
+        keys.member_id,
+        message,
+        idempotency_key=idempotencyKey,
+    )
     return await _transcript(svc, keys, transcriptPosition)
 
 
@@ -376,6 +387,7 @@ async def upload_file(
     keys: Keys,
     request: Request,
     file: Annotated[UploadFile, File(description="The file (multipart/form-data).")],
+    idempotencyKey: IdempotencyKeyForm = None,
 ) -> GmsReply:
     """Share a file in the chat; its type is checked by content, not by name."""
     svc = _services(request)
@@ -391,6 +403,7 @@ async def upload_file(
         content_type=file.content_type or "",
         data=data,
         settings=svc.settings,
+        idempotency_key=idempotencyKey,
     )
     entry = cast(dict[str, Any], transcript_entry(message))
     return GmsReply(userData=entry["userData"])

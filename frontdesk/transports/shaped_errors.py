@@ -28,6 +28,7 @@ from frontdesk.errors import (
     Unavailable,
 )
 from frontdesk.http_errors import BodyTooLarge
+from frontdesk.origins import log_refusal
 
 log = logging.getLogger("frontdesk")
 
@@ -52,6 +53,7 @@ class ShapedErrorRoute(APIRoute):
             try:
                 return await handler(request)
             except FrontdeskError as error:
+                log_refusal(request, error)
                 return render(error, request)
             except RequestValidationError as exc:
                 return render(validation_error(exc), request)
