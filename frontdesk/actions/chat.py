@@ -456,18 +456,7 @@ def fanout(view: ConversationView, events: Iterable[dict[str, Any]]) -> Events:
 
 def message_events(view: ConversationView, messages: Iterable[MessageView]) -> Events:
     """The ``message`` events for stored messages."""
-    return fanout(
-        view,
-        (
-            {
-                "type": "message",
-                "conversation_id": view.id,
-                "index": message.index,
-                "message": message.as_json(),
-            }
-            for message in messages
-        ),
-    )
+    return fanout(view, (message.event() for message in messages))
 
 
 async def publish(broker: Broker, events: Events) -> None:

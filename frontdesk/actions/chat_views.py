@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from frontdesk.errors import NotFound
@@ -100,6 +101,15 @@ class MessageView:
             else {"id": member.id, "role": member.role, "display_name": member.display_name},
             "data": self.data,
             "created_at": _iso(self.created_at),
+        }
+
+    def event(self) -> dict[str, Any]:
+        """The ``message`` event that carries this message on the broker."""
+        return {
+            "type": "message",
+            "conversation_id": self.conversation_id,
+            "index": self.index,
+            "message": self.as_json(),
         }
 
 
@@ -286,3 +296,21 @@ async def latest_messages(db: Database, conversation_ids: list[str]) -> dict[str
     async with db.session() as session:
         rows = (await session.execute(query)).all()
     return {message.conversation_id: message_view(message, member) for message, member in rows}
+
+
+async def followed_conversations(
+    db: Database, agent_id: int, *, supervising: bool, known: Collection[str] = ()
+) -> list[ConversationView]:
+    """The conversations whose events an agent's stream carries (the queue, and their own or,
+    for supervisors, every assigned one): the open ones, and those of ``known`` that ended."""
+    assigned = (
+        Conversation.agent_id.is_not(None) if supervising else Conversation.agent_id == agent_id
+    )
+    scope = Conversation.state != "ended"
+    if known:
+        scope = or_(scope, Conversation.id.in_(list(known)))
+    async with db.session() as session:
+        rows = await session.scalars(
+            select(Conversation).where(or_(Conversation.state == "queued", assigned), scope)
+        )
+        return [conversation_view(row) for row in rows]

@@ -2,7 +2,8 @@
 
 Delivery is at-most-once (architecture decision 1): the database is the source of truth, so a
 subscriber that may have missed events re-reads them from the store. A subscription tells it when
-that may have happened (``Subscription.dropped`` and ``Subscription.interruptions``).
+that may have happened: ``Subscription.receive`` answers None then (a drop, a lost connection,
+and the moment it is back), and ``Subscription.losses`` counts those times.
 """
 
 from __future__ import annotations

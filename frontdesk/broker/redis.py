@@ -3,7 +3,10 @@
 Each process keeps one listener connection that carries the Redis subscriptions of all its local
 subscribers (many WebSocket clients share it), and a small pool for publishing. When the listener
 connection drops, it reconnects with backoff and subscribes again; events published meanwhile are
-lost, which Redis pub/sub allows and the store makes harmless (architecture decision 1).
+lost, which Redis pub/sub allows and the store makes harmless (architecture decision 1): every
+subscription is told at once when the connection drops (``Subscription.interrupt``) and again once
+its channels are subscribed again (``Subscription.resume``), so its reader re-reads the store
+then, without waiting for another event.
 """
 
 from __future__ import annotations
@@ -302,6 +305,9 @@ class RedisBroker(Broker):
         confirmed = self._confirmed.get(channel)
         if confirmed is not None and channel in link.remote:
             confirmed.set()
+            # After a reconnect this is when a subscriber's re-read of the store misses nothing.
+            for subscription in self._local.get(channel, ()):
+                subscription.resume(channel)
 
     def _dispatch(self, raw_channel: bytes, payload: bytes) -> None:
         channel = _local_name(raw_channel)

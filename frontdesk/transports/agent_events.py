@@ -1,13 +1,16 @@
 """The desk's event stream: queue changes and the events of the agent's conversations (of every
 assigned conversation for supervisors and admins).
 
-Frames are the broker events themselves (``docs/api/agents.md``). The socket authenticates with
+Frames are the broker events themselves (``docs/api/agents.md``), through a ``ConversationFeed``
+over the conversations the agent follows: when the broker lost events, the stream says
+``resync`` and then sends the messages that were missed. The socket authenticates with
 the desk cookie, only from the desk's own origin, or with an API token in the first frame,
 ``{"type": "auth", "token": "<token>"}``; a token never travels in the URL.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any, cast
 
 from fastapi import APIRouter
@@ -18,10 +21,14 @@ from frontdesk.actions.chat_views import (
     DESK_CHANNEL,
     FANOUT_EVENT_TYPES,
     SUPERVISOR_CHANNEL,
+    ConversationView,
     agent_channel,
+    followed_conversations,
 )
+from frontdesk.broker.base import BrokerMessage
 from frontdesk.errors import Forbidden, FrontdeskError, Unauthorized
 from frontdesk.transports.auth import desk_cookie_name, origin_key, supervises
+from frontdesk.transports.conversation_feed import ConversationFeed
 from frontdesk.transports.event_stream import (
     AUTH_TIMEOUT_SECONDS,
     CLOSE_BAD_FRAME,
@@ -91,14 +98,17 @@ async def agent_events(websocket: WebSocket) -> None:
 
 async def _stream(svc: Services, outbox: Outbox, agent: AgentInfo, token: str, kind: str) -> None:
     async def forward() -> None:
-        missed = 0
-        async for item in subscription:
-            if subscription.dropped + subscription.interruptions != missed:
-                missed = subscription.dropped + subscription.interruptions
-                # Some events were lost in transit: the desk re-reads what it shows.
-                await outbox.send({"type": "resync"})
-            if not (supervising and item.channel == own and is_fanout_copy(item.event)):
-                await outbox.send(item.event)
+        async for events in feed:
+            for event in events:
+                await outbox.send(event)
+
+    def second_copy(item: BrokerMessage) -> bool:
+        return supervising and item.channel == own and is_fanout_copy(item.event)
+
+    async def follows(known: Collection[str]) -> list[ConversationView]:
+        return await followed_conversations(
+            svc.database, agent.id, supervising=supervising, known=known
+        )
 
     async def still_valid() -> None:
         # A revoked session or disabled agent loses the socket within one heartbeat.
@@ -118,6 +128,10 @@ async def _stream(svc: Services, outbox: Outbox, agent: AgentInfo, token: str, k
     own = agent_channel(agent.id)
     channels = (DESK_CHANNEL, own, SUPERVISOR_CHANNEL) if supervising else (DESK_CHANNEL, own)
     async with svc.broker.subscribe(*channels) as subscription:
+        # Subscribed before reading the store, so nothing falls between the two.
+        feed = await ConversationFeed.following(
+            svc.database, subscription, follows, ignore=second_copy
+        )
         await outbox.send({"type": "ready", "agent_id": agent.id})
         failure = await run_until_first_ends(
             forward(), read(), heartbeat(outbox, HEARTBEAT, still_valid)

@@ -1,11 +1,12 @@
 """Long-polling: answer as soon as a conversation has news, or after a bounded wait.
 
-A waiting poll holds a broker subscription and two small tasks, and does no database work: the
-store is read when the poll arrives (after subscribing, so nothing falls between) and again
-only when the broker shows a gap or says it lost events (architecture decision 1). One event
-wakes every poll waiting on the conversation, in any server process. When the server begins to
-stop (``Draining``), every waiting poll answers what it has at once, so that the client polls
-again (another process, or this one restarted) instead of holding the shutdown up.
+A waiting poll holds a broker subscription and two small tasks, and does no database work: its
+``ConversationFeed`` reads the store when the poll arrives (after subscribing, so nothing falls
+between) and again only when the broker shows a gap or says it lost events, or its connection is
+back (architecture decision 1). One event wakes every poll waiting on the conversation, in any
+server process. When the server begins to stop (``Draining``), every waiting poll answers what
+it has at once, so that the client polls again (another process, or this one restarted) instead
+of holding the shutdown up.
 """
 
 from __future__ import annotations
@@ -17,10 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.types import Receive
 
-from frontdesk.actions.chat_views import MAX_PAGE, conversation_channel, get_conversation
-from frontdesk.actions.chat_views import list_messages as stored_messages
-from frontdesk.broker.base import BrokerMessage
-from frontdesk.broker.subscription import Subscription
+from frontdesk.actions.chat_views import conversation_channel, get_conversation
+from frontdesk.transports.conversation_feed import ConversationFeed
 
 if TYPE_CHECKING:
     from frontdesk.app import Services
@@ -103,87 +102,60 @@ async def wait_for_news(
     """
     news = News(last_index=after)
     async with svc.broker.subscribe(conversation_channel(conversation_id)) as subscription:
-        await _read(svc, conversation_id, news, shown)
+        feed = ConversationFeed(
+            svc.database, subscription, {conversation_id: after}, behind=(conversation_id,)
+        )
+        # The state first: a chat that ends meanwhile is answered as ended on the next poll.
+        state = (await get_conversation(svc.database, conversation_id)).state
+        news.ended = state == "ended"
+        news.queued = state == "queued"
+        while feed.behind and not news.messages:
+            _add(news, member_id, shown, await feed.catch_up())
+        news.last_index = feed.position(conversation_id)
         if news.any or wait_seconds <= 0 or svc.draining.is_set():
             return news
-        missed = subscription.dropped + subscription.interruptions
         disconnect = asyncio.ensure_future(_disconnected(receive))
         stopping = svc.draining.future()
         deadline = asyncio.get_running_loop().time() + wait_seconds
         try:
             while not news.any:
-                item = await _next(subscription, disconnect, stopping, deadline)
-                if item is None:
-                    return news
-                if subscription.dropped + subscription.interruptions != missed:
-                    missed = subscription.dropped + subscription.interruptions
-                    await _read(svc, conversation_id, news, shown)
-                    continue
-                await _take(svc, conversation_id, member_id, news, shown, item.event)
+                events = await _next(feed, disconnect, stopping, deadline)
+                if events is None:
+                    break
+                _add(news, member_id, shown, events)
         except _Disconnected:
             return None
         finally:
             disconnect.cancel()
+        news.last_index = feed.position(conversation_id)
     return news
 
 
-async def _read(svc: Services, conversation_id: str, news: News, shown: Shown) -> None:
-    """Catch up from the store: the messages after ``news.last_index``, and the state."""
-    # The state first: a chat that ends meanwhile is answered as ended on the next poll.
-    state = (await get_conversation(svc.database, conversation_id)).state
-    while True:
-        page = await stored_messages(
-            svc.database, conversation_id, after=news.last_index, limit=MAX_PAGE
-        )
-        for message in page:
-            news.last_index = message.index
-            body = message.as_json()
-            if shown(body):
-                news.messages.append(body)
-        if news.messages or len(page) < MAX_PAGE:
-            break
-    news.ended = state == "ended"
-    news.queued = state == "queued"
-
-
-async def _take(
-    svc: Services,
-    conversation_id: str,
-    member_id: str,
-    news: News,
-    shown: Shown,
-    event: dict[str, Any],
-) -> None:
-    """Add one broker event to the answer; a gap in the indexes is filled from the store."""
-    kind = event.get("type")
-    if kind == "message":
-        index = event["index"]
-        if index <= news.last_index:
-            return
-        if index > news.last_index + 1:
-            await _read(svc, conversation_id, news, shown)
-            return
-        news.last_index = index
-        if shown(event["message"]):
-            news.messages.append(event["message"])
-    elif kind == "typing" and event["member"]["id"] != member_id:
-        news.typing.append({"member": event["member"], "typing": bool(event["typing"])})
-    elif kind == "conversation" and event.get("state") == "ended":
-        # Its leave messages were published first; read in case any were lost.
-        await _read(svc, conversation_id, news, shown)
+def _add(news: News, member_id: str, shown: Shown, events: list[dict[str, Any]]) -> None:
+    """Add the feed's events to the answer."""
+    for event in events:
+        kind = event.get("type")
+        if kind == "message":
+            if shown(event["message"]):
+                news.messages.append(event["message"])
+        elif kind == "typing" and event["member"]["id"] != member_id:
+            news.typing.append({"member": event["member"], "typing": bool(event["typing"])})
+        elif kind == "conversation" and event.get("state") == "ended":
+            # The feed has read its last messages (the leave notices) before this event.
+            news.ended = True
 
 
 async def _next(
-    subscription: Subscription,
+    feed: ConversationFeed,
     disconnect: asyncio.Future[None],
     stopping: asyncio.Future[None],
     deadline: float,
-) -> BrokerMessage | None:
-    """The next broker event; None at the deadline, when the broker closed or the server stops."""
+) -> list[dict[str, Any]] | None:
+    """The feed's next events; None at the deadline, when the broker closed or the server stops."""
     remaining = deadline - asyncio.get_running_loop().time()
     if remaining <= 0 or stopping.done():
         return None
-    following: asyncio.Future[BrokerMessage] = asyncio.ensure_future(anext(subscription))
+    following: asyncio.Future[list[dict[str, Any]]] = asyncio.ensure_future(feed.next())
     # ``stopping`` is shared by every poll: waiting on it must not cancel it.
     waiting: set[asyncio.Future[Any]] = {following, disconnect, stopping}
     done, _ = await asyncio.wait(waiting, timeout=remaining, return_when=asyncio.FIRST_COMPLETED)

@@ -11,14 +11,10 @@ from typing import TYPE_CHECKING, Any, cast
 from fastapi import APIRouter
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from frontdesk.actions.chat_views import (
-    MAX_PAGE,
-    conversation_channel,
-    get_conversation,
-    list_messages,
-)
+from frontdesk.actions.chat_views import conversation_channel, get_conversation
 from frontdesk.actions.routing import queue_position
 from frontdesk.errors import FrontdeskError, InvalidInput, Unauthorized
+from frontdesk.transports.conversation_feed import ConversationFeed
 from frontdesk.transports.event_stream import (
     AUTH_TIMEOUT_SECONDS,
     CLOSE_BAD_FRAME,
@@ -37,8 +33,6 @@ from frontdesk.transports.v2_frames import (
     BASE,
     HEARTBEAT,
     frame_for,
-    message_entity,
-    message_frame,
     metadata_frame,
     queue_body,
 )
@@ -82,62 +76,34 @@ async def event_stream(websocket: WebSocket, conversation_id: str) -> None:
     await _stream(svc, outbox, caller, after)
 
 
-class _Cursor:
-    """The newest message index sent on one stream; live events at or below it are skipped."""
-
-    def __init__(self) -> None:
-        self.sent = 0
-        # A conversation only ever leaves the queue, so once it has, nobody asks again.
-        self.queued = True
-
-
 async def _stream(svc: Services, outbox: Outbox, caller: Guest, after: int | None) -> None:
-    cursor = _Cursor()
     cid = caller.conversation_id
+    # A conversation only ever leaves the queue, so once it has, nobody asks again.
+    queued = True
 
-    async def replay(since: int) -> None:
-        async with outbox.lock:
-            while True:
-                page = await list_messages(svc.database, cid, after=since, limit=MAX_PAGE)
-                for message in page:
-                    entity = message_entity(message)
-                    if entity is not None:
-                        await outbox.send_locked(message_frame(entity))
-                    since = message.index
-                    cursor.sent = max(cursor.sent, message.index)
-                if len(page) < MAX_PAGE:
-                    return
+    async def send(events: list[dict[str, Any]]) -> None:
+        """The visitor's frames for the feed's events; the caller holds the outbox lock."""
+        for event in events:
+            frame = frame_for(event, caller.member_id)
+            if frame is not None:
+                await outbox.send_locked(frame)
 
     async def forward() -> None:
-        missed = 0
-        async for item in subscription:
-            event = item.event
-            lost = subscription.dropped + subscription.interruptions != missed
-            gap = event.get("type") == "message" and event["index"] > cursor.sent + 1
-            if lost or gap:
-                # The broker lost events; the store has them (a later index is only taken
-                # once every earlier message has committed).
-                missed = subscription.dropped + subscription.interruptions
-                await replay(cursor.sent)
+        async for events in feed:
             async with outbox.lock:
-                if event.get("type") == "message":
-                    if event["index"] <= cursor.sent:
-                        continue
-                    cursor.sent = event["index"]
-                frame = frame_for(event, caller.member_id)
-                if frame is not None:
-                    await outbox.send_locked(frame)
+                await send(events)
 
     async def tell_queue_position() -> None:
         """While the visitor waits for an agent: a ``queue-position`` frame (checked each beat)."""
-        if not cursor.queued:
+        nonlocal queued
+        if not queued:
             return
         # Read and sent under the lock: an agent's join, published after its commit, can only
         # follow a place read before it, so the last word the visitor gets is the agent's.
         async with outbox.lock:
             place = await queue_position(svc.database, cid)
             if place is None:
-                cursor.queued = False
+                queued = False
                 return
             await outbox.send_locked(metadata_frame("queue-position", queue_body(cid, place)))
 
@@ -148,7 +114,7 @@ async def _stream(svc: Services, outbox: Outbox, caller: Guest, after: int | Non
             except WebSocketDisconnect:
                 return
             if frame.get("type") == "catchup":
-                await replay(_after(frame, cid) or 0)
+                feed.replay(cid, _after(frame, cid) or 0)
 
     async with svc.broker.subscribe(conversation_channel(cid)) as subscription:
         conversation = await get_conversation(svc.database, cid)
@@ -163,9 +129,13 @@ async def _stream(svc: Services, outbox: Outbox, caller: Guest, after: int | Non
             )
         )
         # Subscribed before reading the store, so nothing falls between the two.
-        cursor.sent = conversation.last_index if after is None else after
-        if after is not None:
-            await replay(after)
+        start = conversation.last_index if after is None else after
+        feed = ConversationFeed(
+            svc.database, subscription, {cid: start}, behind=() if after is None else (cid,)
+        )
+        async with outbox.lock:
+            while feed.behind:
+                await send(await feed.catch_up())
         await tell_queue_position()
         failure = await run_until_first_ends(
             forward(), read(), heartbeat(outbox, HEARTBEAT, tell_queue_position)

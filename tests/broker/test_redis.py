@@ -179,6 +179,28 @@ async def test_an_outage_is_survived(
         await broker.close()
 
 
+async def test_a_subscriber_is_woken_when_the_connection_drops_and_when_it_is_back(
+    redis_url: str, proxy: TcpProxy, channel: str
+) -> None:
+    """No event need arrive: the reader learns at once that it must re-read the store."""
+    broker = await RedisBroker.connect(proxied(redis_url, proxy), reconnect_min_seconds=0.05)
+    try:
+        async with broker.subscribe(channel) as subscription:
+            await proxy.stop()
+            async with asyncio.timeout(WAIT_SECONDS):
+                assert await subscription.receive() is None
+            assert subscription.interruptions >= 1
+            await proxy.start()
+            async with asyncio.timeout(WAIT_SECONDS):
+                while subscription.resumptions == 0:
+                    assert await subscription.receive() is None
+            # Told once it is subscribed again: what is published now arrives.
+            await broker.publish(channel, {"n": 1})
+            assert [m.event for m in await receive(subscription, 1)] == [{"n": 1}]
+    finally:
+        await broker.close()
+
+
 async def test_a_silent_connection_is_detected_by_the_heartbeat(
     redis_url: str, proxy: TcpProxy, admin: redis.asyncio.Redis, channel: str
 ) -> None:
