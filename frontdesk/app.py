@@ -17,6 +17,7 @@ from frontdesk.actions.rate_limits import RateLimits, open_rate_limits
 from frontdesk.actions.routing import sweep_idle_conversations
 from frontdesk.broker import Broker, open_broker
 from frontdesk.http_errors import BodySizeLimit, install_error_handlers
+from frontdesk.json_input import JSONDepthLimit
 from frontdesk.origins import AllowedOrigins, OriginCORS
 from frontdesk.security.keyring import Keyring
 from frontdesk.security.secret_key import load_secret_key
@@ -112,6 +113,7 @@ def create_app(settings: Settings) -> FastAPI:
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    app.add_middleware(JSONDepthLimit)
     app.add_middleware(
         BodySizeLimit,
         max_bytes=settings.max_body_bytes,

@@ -62,7 +62,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        if isinstance(exc, BodyTooLarge):
+        if isinstance(exc, RefusedBody):
             return JSONResponse(exc.error.envelope(), status_code=exc.error.status)
         code = _STATUS_CODES.get(exc.status_code, "http_error")
         message = exc.detail if isinstance(exc.detail, str) else "Request failed."
@@ -77,12 +77,21 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(body, status_code=500)
 
 
-class BodyTooLarge(StarletteHTTPException):
+class RefusedBody(StarletteHTTPException):
     """Raised while the body streams in; an HTTP exception so the framework passes it through."""
 
+    def __init__(self, error: FrontdeskError) -> None:
+        self.error = error
+        super().__init__(status_code=error.status, detail=error.message)
+
+
+class BodyTooLarge(RefusedBody):
+    """The body grew past its limit."""
+
     def __init__(self, limit: int) -> None:
-        self.error = PayloadTooLarge(f"The request body is larger than {limit} bytes.", limit=limit)
-        super().__init__(status_code=413, detail=self.error.message)
+        super().__init__(
+            PayloadTooLarge(f"The request body is larger than {limit} bytes.", limit=limit)
+        )
 
 
 class BodySizeLimit:

@@ -13,6 +13,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from frontdesk.actions.rate_limits import RateLimits
 from frontdesk.errors import BadRequest, FrontdeskError, RateLimited
+from frontdesk.json_input import parse_json
 
 # Module settings rather than server settings: clients' own timers are fixed around them.
 HEARTBEAT_SECONDS = 10.0
@@ -73,10 +74,7 @@ async def receive_frame(websocket: WebSocket, wait: float | None = None) -> dict
         raise BadRequest("Frames must be JSON text.") from None
     if len(text) > MAX_CLIENT_FRAME_CHARACTERS:
         raise BadRequest("The frame is too large.")
-    try:
-        frame = json.loads(text)
-    except ValueError:
-        raise BadRequest("Frames must be JSON objects.") from None
+    frame = parse_json(text, what="The frame")
     if not isinstance(frame, dict):
         raise BadRequest("Frames must be JSON objects.")
     return frame

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import json
 from typing import TYPE_CHECKING, Annotated, Any, cast
 
 from fastapi import APIRouter, Depends, File, Form, Path, Request, Response, UploadFile
@@ -32,6 +31,7 @@ from frontdesk.errors import (
     Unauthorized,
     UnsupportedMediaType,
 )
+from frontdesk.json_input import parse_json
 from frontdesk.store.models import utcnow
 from frontdesk.transports.attachments import attachment_response
 from frontdesk.transports.auth import client_ip
@@ -155,10 +155,7 @@ def _user_data(form: Any) -> dict[str, Any]:
     data: dict[str, Any] = {}
     raw = form.get("userData")
     if isinstance(raw, str) and raw.strip():
-        try:
-            parsed = json.loads(raw)
-        except ValueError:
-            raise InvalidInput("userData must be a JSON object.") from None
+        parsed = parse_json(raw, field="userData")
         if not isinstance(parsed, dict):
             raise InvalidInput("userData must be a JSON object.")
         data.update(parsed)
@@ -189,6 +186,8 @@ async def request_chat(
     origin = request.headers.get("origin")
     if not svc.origins.allows(origin):
         raise OriginNotAllowed("This site may not start chats here.", origin=origin)
+    # Before reading userData: a flood of starts is refused before any of its JSON is parsed.
+    await svc.rate_limits.check(svc.rate_limits.conversation_starts, client_ip(request))
     visitor = build_visitor(
         request,
         display_name=nickname,
@@ -198,7 +197,6 @@ async def request_chat(
         subject=subject,
         user_data=_user_data(await request.form()),
     )
-    await svc.rate_limits.check(svc.rate_limits.conversation_starts, client_ip(request))
     conversation, member = await start_conversation(
         svc.database, svc.broker, origin=cast(str, origin), transport=TRANSPORT, visitor=visitor
     )
@@ -307,15 +305,12 @@ async def custom_notice(
 ) -> GmsReply:
     """Store a notice for the agent (e.g. ``{"purpose": "cancel-idle-timer"}`` on waking)."""
     svc = _services(request)
+    await svc.rate_limits.check(svc.rate_limits.messages, keys.member_id)
     attributes = None
     if eventAttributes.strip():
-        try:
-            attributes = json.loads(eventAttributes)
-        except ValueError:
-            raise InvalidInput("eventAttributes must be a JSON object.") from None
+        attributes = parse_json(eventAttributes, field="eventAttributes")
         if not isinstance(attributes, dict):
             raise InvalidInput("eventAttributes must be a JSON object.")
-    await svc.rate_limits.check(svc.rate_limits.messages, keys.member_id)
     await send_custom_notice(
         svc.database, svc.broker, keys.conversation_id, keys.member_id, message, attributes
     )
@@ -333,10 +328,10 @@ async def update_data(
 ) -> GmsReply:
     """Merge ``userData[key]`` fields (or a ``userData`` JSON object) into the chat's userData."""
     svc = _services(request)
+    await svc.rate_limits.check(svc.rate_limits.messages, keys.member_id)
     data = _user_data(await request.form())
     if not data:
         raise InvalidInput("Send at least one userData[key] field.")
-    await svc.rate_limits.check(svc.rate_limits.messages, keys.member_id)
     await update_user_data(svc.database, svc.broker, keys.conversation_id, keys.member_id, data)
     return await _transcript(svc, keys, transcriptPosition)
 

@@ -27,7 +27,7 @@ from frontdesk.errors import (
     MalformedJSON,
     Unavailable,
 )
-from frontdesk.http_errors import BodyTooLarge
+from frontdesk.http_errors import RefusedBody
 
 log = logging.getLogger("frontdesk")
 
@@ -55,7 +55,7 @@ class ShapedErrorRoute(APIRoute):
                 return render(error, request)
             except RequestValidationError as exc:
                 return render(validation_error(exc), request)
-            except BodyTooLarge as exc:
+            except RefusedBody as exc:
                 return render(exc.error, request)
             except StarletteHTTPException as exc:
                 # A form the multipart parser could not read.
