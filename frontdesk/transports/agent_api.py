@@ -61,6 +61,7 @@ from frontdesk.transports.auth import (
     require_role,
     supervises,
 )
+from frontdesk.transports.ids import MAX_ROW_ID
 
 if TYPE_CHECKING:
     from frontdesk.app import Services
@@ -195,7 +196,9 @@ async def get_transcript(
     conversation_id: str,
     caller: AnyAgent,
     request: Request,
-    after: Annotated[int, Query(ge=0, description="Only messages with a larger index.")] = 0,
+    after: Annotated[
+        int, Query(ge=0, le=MAX_ROW_ID, description="Only messages with a larger index.")
+    ] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = MAX_PAGE,
 ) -> TranscriptReply:
     """Context, members and the messages after ``after`` (page with the last index you got)."""

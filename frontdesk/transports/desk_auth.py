@@ -26,6 +26,7 @@ from frontdesk.transports.auth import (
     require_same_origin,
     services,
 )
+from frontdesk.transports.ids import RowId
 
 DESK_SESSION_SECONDS = 12 * 60 * 60
 
@@ -174,7 +175,7 @@ async def post_agent(body: NewAgentBody, caller: Admin, request: Request) -> Age
 
 
 @router.post("/api/agents/{agent_id}/disable", summary="Disable an agent (admins)")
-async def post_disable_agent(agent_id: int, caller: Admin, request: Request) -> AgentReply:
+async def post_disable_agent(agent_id: RowId, caller: Admin, request: Request) -> AgentReply:
     """Disable the account and end all of its sessions and API tokens at once."""
     agent = await disable_agent(services(request).database, agent_id)
     return AgentReply(agent=AgentOut.of(agent))

@@ -38,6 +38,7 @@ from frontdesk.actions.knowledge_text import article_html, checked_language
 from frontdesk.actions.knowledge_views import full_article, list_categories, trending_articles
 from frontdesk.errors import InvalidInput, InvalidToken, OriginNotAllowed
 from frontdesk.transports.auth import client_ip, origin_key
+from frontdesk.transports.ids import RowId
 
 if TYPE_CHECKING:
     from frontdesk.app import Services
@@ -195,7 +196,7 @@ async def trending(
 
 
 @router.get("/browse/v2/locales/{lang}/kbs/{kb_id}/docs/{doc_id}", summary="One article in full")
-async def document(request: Request, lang: str, kb_id: str, doc_id: int) -> dict[str, Any]:
+async def document(request: Request, lang: str, kb_id: str, doc_id: RowId) -> dict[str, Any]:
     """The article with its Markdown ``body`` and the same rendered as safe ``html``."""
     svc = await _guard(request)
     checked_language(lang)

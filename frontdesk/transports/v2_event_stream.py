@@ -33,6 +33,7 @@ from frontdesk.transports.event_stream import (
     refuse,
     run_until_first_ends,
 )
+from frontdesk.transports.ids import MAX_ROW_ID
 from frontdesk.transports.v2_frames import (
     BASE,
     HEARTBEAT,
@@ -175,7 +176,9 @@ async def _stream(svc: Services, outbox: Outbox, caller: Guest, after: int | Non
 
 def _after(frame: dict[str, Any], conversation_id: str) -> int | None:
     value = frame.get("after")
-    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+    if value is None or (
+        isinstance(value, int) and not isinstance(value, bool) and value <= MAX_ROW_ID
+    ):
         return value if value is None or value >= 0 else 0
     if isinstance(value, str):
         return message_index(value, conversation_id, "after")
