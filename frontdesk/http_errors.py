@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
 from collections.abc import Sequence
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response, WebSocket
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import SQLAlchemyError
+from starlette import status
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.websockets import WebSocketDisconnect
 
 from frontdesk.errors import FrontdeskError, PayloadTooLarge, error_envelope
+from frontdesk.store.database import as_unavailable
 
 log = logging.getLogger("frontdesk")
 
@@ -69,6 +74,26 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(
             error_envelope(code, message), status_code=exc.status_code, headers=exc.headers
         )
+
+    async def on_database_error(conn: Request | WebSocket, exc: Exception) -> Response | None:
+        # Registered for the classes a lost database raises; anything else there is a bug.
+        unavailable = as_unavailable(exc)
+        if unavailable is None:
+            raise exc
+        log.warning("database unreachable on %s: %s", conn.url.path, exc)
+        if isinstance(conn, WebSocket):
+            # Event streams answer in their own frames; this is for one that did not.
+            with contextlib.suppress(RuntimeError, OSError, WebSocketDisconnect):
+                await conn.close(code=status.WS_1013_TRY_AGAIN_LATER, reason=unavailable.message)
+            return None
+        return JSONResponse(
+            unavailable.envelope(),
+            status_code=unavailable.status,
+            headers={"Retry-After": str(unavailable.details["retry_after"])},
+        )
+
+    for cls in (SQLAlchemyError, OSError):
+        app.add_exception_handler(cls, on_database_error)  # type: ignore[arg-type]
 
     @app.exception_handler(Exception)
     async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:

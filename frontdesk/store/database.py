@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -23,6 +24,12 @@ from frontdesk.settings import Settings
 SQLITE_BUSY_TIMEOUT_MS = 5000
 POSTGRES_CONNECT_TIMEOUT_SECONDS = 5
 PING_TIMEOUT_SECONDS = 5
+# What clients are told to wait before trying again while the database is away.
+RETRY_AFTER_SECONDS = 5
+# PostgreSQL error classes that mean "not now" rather than "wrong query": connection (08),
+# insufficient resources (53), operator intervention such as a shutdown (57), bad credentials
+# (28); and 3D000, the database is gone.
+_UNREACHABLE_SQLSTATES = ("08", "28", "53", "57", "3D000")
 
 
 class Database:
@@ -77,6 +84,37 @@ class Database:
     async def close(self) -> None:
         """Close every pooled connection."""
         await self._engine.dispose()
+
+
+def unreachable(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database cannot be reached now (as opposed to a bug)."""
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    if isinstance(exc, OperationalError | InterfaceError | PoolTimeout | OSError):
+        # SQLite's "unable to open database file", "database is locked" after the busy
+        # timeout; a refused or reset connection; a pool with no connection to give.
+        return True
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        if isinstance(cause, OSError):
+            return True
+        sqlstate = getattr(cause, "sqlstate", None)
+        if isinstance(sqlstate, str) and sqlstate.startswith(_UNREACHABLE_SQLSTATES):
+            return True
+        cause = cause.__cause__ or cause.__context__
+    return False
+
+
+def as_unavailable(exc: BaseException, message: str | None = None) -> Unavailable | None:
+    """The ``Unavailable`` (503, ``Retry-After``) an unreachable database means, else None."""
+    if not unreachable(exc):
+        return None
+    return Unavailable(
+        message or "The database is not reachable now; try again shortly.",
+        retry_after=RETRY_AFTER_SECONDS,
+    )
 
 
 def _configure_sqlite(dbapi_connection: Any, connection_record: Any) -> None:

@@ -8,12 +8,14 @@ import json
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
+from starlette import status
 from starlette.responses import JSONResponse
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from frontdesk.actions.rate_limits import RateLimits
 from frontdesk.errors import BadRequest, FrontdeskError, RateLimited
 from frontdesk.json_input import parse_json
+from frontdesk.store.database import as_unavailable
 
 # Module settings rather than server settings: clients' own timers are fixed around them.
 HEARTBEAT_SECONDS = 10.0
@@ -24,6 +26,7 @@ CLOSE_POLICY = 1008
 CLOSE_BAD_FRAME = 4400
 CLOSE_UNAUTHORIZED = 4401
 CLOSE_NOT_FOUND = 4404
+CLOSE_TRY_AGAIN_LATER = status.WS_1013_TRY_AGAIN_LATER
 
 
 class Outbox:
@@ -78,6 +81,14 @@ async def receive_frame(websocket: WebSocket, wait: float | None = None) -> dict
     if not isinstance(frame, dict):
         raise BadRequest("Frames must be JSON objects.")
     return frame
+
+
+def stream_error(exc: BaseException | None) -> FrontdeskError | None:
+    """What a stream tells its client about ``exc``: the error itself, ``Unavailable`` for a
+    database that cannot be reached, None for anything else (a bug, or no failure)."""
+    if exc is None or isinstance(exc, FrontdeskError):
+        return exc
+    return as_unavailable(exc)
 
 
 async def refuse(

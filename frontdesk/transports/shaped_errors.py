@@ -16,8 +16,6 @@ from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
-from sqlalchemy.exc import InterfaceError, OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from frontdesk.errors import (
@@ -25,14 +23,11 @@ from frontdesk.errors import (
     FrontdeskError,
     InvalidInput,
     MalformedJSON,
-    Unavailable,
 )
 from frontdesk.http_errors import RefusedBody
+from frontdesk.store.database import as_unavailable
 
 log = logging.getLogger("frontdesk")
-
-# What a lost or refused database connection raises: "offline", not a server bug.
-UNREACHABLE = (OperationalError, InterfaceError, PoolTimeout, OSError, TimeoutError)
 
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 
@@ -62,9 +57,12 @@ class ShapedErrorRoute(APIRoute):
                 if exc.status_code != 400:
                     raise
                 return render(BadRequest(str(exc.detail)), request)
-            except UNREACHABLE as exc:
+            except Exception as exc:
+                unavailable = as_unavailable(exc, "The chat server is not available now.")
+                if unavailable is None:
+                    raise
                 log.warning("database unreachable on %s: %s", request.url.path, exc)
-                return render(Unavailable("The chat server is not available now."), request)
+                return render(unavailable, request)
 
         return shaped
 
