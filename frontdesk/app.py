@@ -41,6 +41,7 @@ from frontdesk.transports import (
     v3_rest,
     widget_files,
 )
+from frontdesk.transports.error_docs import document_errors
 from frontdesk.transports.long_poll import Draining
 from frontdesk.transports.typing_board import TypingBoard
 
@@ -141,4 +142,5 @@ def create_app(settings: Settings) -> FastAPI:
         from frontdesk.demo import site
 
         app.include_router(site.router)
+    document_errors(app)
     return app

@@ -61,6 +61,7 @@ from frontdesk.transports.auth import (
     require_role,
     supervises,
 )
+from frontdesk.transports.error_docs import error_responses
 from frontdesk.transports.ids import MAX_ROW_ID
 
 if TYPE_CHECKING:
@@ -212,7 +213,11 @@ async def get_transcript(
     )
 
 
-@router.post("/conversations/{conversation_id}/accept", summary="Take a queued conversation")
+@router.post(
+    "/conversations/{conversation_id}/accept",
+    summary="Take a queued conversation",
+    responses=error_responses(409),
+)
 async def post_accept(
     conversation_id: str, caller: AnyAgent, request: Request
 ) -> ConversationReply:
@@ -222,7 +227,12 @@ async def post_accept(
     return ConversationReply(conversation=await _out(svc, view))
 
 
-@router.post("/conversations/{conversation_id}/messages", status_code=201, summary="Reply")
+@router.post(
+    "/conversations/{conversation_id}/messages",
+    status_code=201,
+    summary="Reply",
+    responses=error_responses(409, 429),
+)
 async def post_message(
     conversation_id: str, body: TextBody, caller: AnyAgent, request: Request
 ) -> MessageReply:
@@ -234,7 +244,12 @@ async def post_message(
     return MessageReply(message=MessageOut.model_validate(message.as_json()))
 
 
-@router.post("/conversations/{conversation_id}/files", status_code=201, summary="Share a file")
+@router.post(
+    "/conversations/{conversation_id}/files",
+    status_code=201,
+    summary="Share a file",
+    responses=error_responses(409, 429),
+)
 async def post_file(
     conversation_id: str,
     file: Annotated[UploadFile, File(description="The file (multipart/form-data field `file`).")],
@@ -286,7 +301,10 @@ async def get_shared_file(file_id: str, caller: AnyAgent, request: Request) -> R
 
 
 @router.post(
-    "/conversations/{conversation_id}/typing", status_code=204, summary="Typing started/stopped"
+    "/conversations/{conversation_id}/typing",
+    status_code=204,
+    summary="Typing started/stopped",
+    responses=error_responses(409),
 )
 async def post_typing(
     conversation_id: str, body: TypingBody, caller: AnyAgent, request: Request

@@ -21,6 +21,7 @@ from frontdesk.actions.numbers import DEFAULT_QUEUE, checked_language, checked_q
 from frontdesk.errors import FrontdeskError, InvalidInput, OriginNotAllowed
 from frontdesk.store.database import as_unavailable
 from frontdesk.transports.auth import client_ip
+from frontdesk.transports.error_docs import error_responses
 from frontdesk.transports.fields import request_fields
 
 if TYPE_CHECKING:
@@ -138,6 +139,7 @@ async def _allowed_site(request: Request, svc: Services) -> str:
             {"name": "queue", "in": "query", "schema": {"type": "string", "default": "default"}}
         ],
     },
+    responses=error_responses(403, 415, 429, 503),
 )
 async def request_number(request: Request) -> Any:
     """A number of the queue (``?queue=``) in the visitor's language and a fresh access code."""
@@ -166,7 +168,12 @@ async def request_number(request: Request) -> Any:
     )
 
 
-@router.post(f"{BASE}/pages", status_code=204, summary="Report a page the visitor opened")
+@router.post(
+    f"{BASE}/pages",
+    status_code=204,
+    summary="Report a page the visitor opened",
+    responses=error_responses(400, 403, 413, 415, 429),
+)
 async def report_page(request: Request) -> Response:
     """Add a page to the waiting call of ``_access_number`` + ``_access_code``.
 

@@ -26,6 +26,7 @@ from frontdesk.transports.auth import (
     require_same_origin,
     services,
 )
+from frontdesk.transports.error_docs import error_responses
 from frontdesk.transports.ids import RowId
 
 DESK_SESSION_SECONDS = 12 * 60 * 60
@@ -96,7 +97,11 @@ class TokenReply(BaseModel):
     token: str = Field(description="Send as `Authorization: Bearer <token>`; shown only once.")
 
 
-@router.post("/api/desk/login", summary="Log in to the desk (sets the desk cookie)")
+@router.post(
+    "/api/desk/login",
+    summary="Log in to the desk (sets the desk cookie)",
+    responses=error_responses(401, 403),
+)
 async def login(body: LoginBody, request: Request, response: Response) -> AgentReply:
     """Check the email address and password and start a 12-hour desk session."""
     # Login CSRF: a foreign page must not log the browser into someone else's account.

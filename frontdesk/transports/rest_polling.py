@@ -35,6 +35,7 @@ from frontdesk.json_input import parse_json
 from frontdesk.store.models import utcnow
 from frontdesk.transports.attachments import attachment_response
 from frontdesk.transports.auth import client_ip
+from frontdesk.transports.error_docs import answers, error_responses
 from frontdesk.transports.rest_polling_shapes import (
     GmsReply,
     GmsRoute,
@@ -61,6 +62,7 @@ USER_DATA_PREFIX = "userData["
 UPLOAD_PATH = r"/genesys/2/chat/[^/]+/[^/]+/file"
 
 
+@answers(415)
 async def form_only(request: Request) -> None:
     """Refuse bodies that are not forms, as GMS does (415)."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -94,6 +96,7 @@ def _services(request: Request) -> Services:
     return cast("Services", request.app.state.services)
 
 
+@answers(401, 403, 404)
 async def chat_keys(
     request: Request,
     chat_id: str,
@@ -165,8 +168,18 @@ def _user_data(form: Any) -> dict[str, Any]:
     return data
 
 
-@router.post(BASE, summary="Request a chat", response_model_exclude_none=True)
-@router.post(BASE + "/", include_in_schema=False, response_model_exclude_none=True)
+@router.post(
+    BASE,
+    summary="Request a chat",
+    response_model_exclude_none=True,
+    responses=error_responses(403, 429),
+)
+@router.post(
+    BASE + "/",
+    include_in_schema=False,
+    response_model_exclude_none=True,
+    responses=error_responses(403, 429),
+)
 async def request_chat(
     service_name: ServiceName,
     request: Request,
@@ -219,7 +232,12 @@ async def request_chat(
     )
 
 
-@router.post(CHAT + "/send", summary="Send a message", response_model_exclude_none=True)
+@router.post(
+    CHAT + "/send",
+    summary="Send a message",
+    response_model_exclude_none=True,
+    responses=error_responses(409, 429),
+)
 async def send(
     service_name: ServiceName,
     keys: Keys,
@@ -293,7 +311,10 @@ async def typing(
 
 
 @router.post(
-    CHAT + "/customNotice", summary="Send a custom notice", response_model_exclude_none=True
+    CHAT + "/customNotice",
+    summary="Send a custom notice",
+    response_model_exclude_none=True,
+    responses=error_responses(409, 429),
 )
 async def custom_notice(
     service_name: ServiceName,
@@ -318,7 +339,10 @@ async def custom_notice(
 
 
 @router.post(
-    CHAT + "/updateData", summary="Update the chat's userData", response_model_exclude_none=True
+    CHAT + "/updateData",
+    summary="Update the chat's userData",
+    response_model_exclude_none=True,
+    responses=error_responses(409, 429),
 )
 async def update_data(
     service_name: ServiceName,
@@ -365,7 +389,12 @@ async def file_limits(service_name: ServiceName, keys: Keys, request: Request) -
     )
 
 
-@router.post(CHAT + "/file", summary="Upload a file", response_model_exclude_none=True)
+@router.post(
+    CHAT + "/file",
+    summary="Upload a file",
+    response_model_exclude_none=True,
+    responses=error_responses(409, 429),
+)
 async def upload_file(
     service_name: ServiceName,
     keys: Keys,

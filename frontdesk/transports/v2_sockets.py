@@ -32,6 +32,7 @@ from frontdesk.errors import (
 )
 from frontdesk.transports.attachments import attachment_response
 from frontdesk.transports.auth import client_ip
+from frontdesk.transports.error_docs import answers, error_responses
 from frontdesk.transports.v2_frames import (
     BASE,
     member_entity,
@@ -147,6 +148,7 @@ def verify_guest(services: Services, token: object, conversation_id: str) -> Gue
     return Guest(cid, mid)
 
 
+@answers(401, 404)
 async def guest(request: Request, conversation_id: str) -> Guest:
     """FastAPI dependency: the visitor, by their bearer JWT, for the path's conversation."""
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
@@ -180,7 +182,7 @@ def _visitor(body: CreateBody, request: Request) -> Visitor:
     )
 
 
-@router.post(BASE, summary="Start a chat (v2 guest)")
+@router.post(BASE, summary="Start a chat (v2 guest)", responses=error_responses(403, 429))
 async def create(body: CreateBody, request: Request) -> CreateReply:
     """Queue a new conversation from an allowed site; returns the visitor's JWT."""
     svc = _services(request)
@@ -205,7 +207,11 @@ async def create(body: CreateBody, request: Request) -> CreateReply:
     )
 
 
-@router.post(f"{BASE}/{{conversation_id}}/members/{{member_id}}/messages", summary="Send a message")
+@router.post(
+    f"{BASE}/{{conversation_id}}/members/{{member_id}}/messages",
+    summary="Send a message",
+    responses=error_responses(409, 429),
+)
 async def post_message(
     conversation_id: str, member_id: str, body: MessageBody, caller: Caller, request: Request
 ) -> dict[str, Any]:
@@ -221,6 +227,7 @@ async def post_message(
     f"{BASE}/{{conversation_id}}/members/{{member_id}}/typing",
     status_code=204,
     summary="Say the visitor is typing",
+    responses=error_responses(409),
 )
 async def post_typing(
     conversation_id: str, member_id: str, caller: Caller, request: Request

@@ -26,6 +26,7 @@ from frontdesk.errors import Forbidden, InvalidInput, OriginNotAllowed, Unauthor
 from frontdesk.store.models import utcnow
 from frontdesk.transports.attachments import attachment_response
 from frontdesk.transports.auth import client_ip
+from frontdesk.transports.error_docs import answers, error_responses
 from frontdesk.transports.long_poll import LONG_POLL_SECONDS, News, wait_for_news
 from frontdesk.transports.v3_shapes import (
     BASE,
@@ -133,6 +134,7 @@ def _operation(request: Request, operation_id: str) -> str:
     return operation_id
 
 
+@answers(401, 404)
 async def participant(request: Request, session_id: str) -> Participant:
     """FastAPI dependency: the visitor, by their client token, for the path's session."""
     token = request.headers.get(TOKEN_HEADER, "").strip()
@@ -151,7 +153,7 @@ async def participant(request: Request, session_id: str) -> Participant:
 Caller = Annotated[Participant, Depends(participant)]
 
 
-@router.post(BASE, summary="Start a chat session (v3)")
+@router.post(BASE, summary="Start a chat session (v3)", responses=error_responses(403, 429))
 async def start(body: StartBody, request: Request) -> V3Reply:
     """Queue a chat from an allowed site; answers the client token for every later call."""
     svc = _services(request)
@@ -274,7 +276,11 @@ def _news_response(
     return Response(reply.model_dump_json(), media_type="application/json")
 
 
-@router.post(f"{BASE}/{{session_id}}/messages", summary="Send a message, or typing")
+@router.post(
+    f"{BASE}/{{session_id}}/messages",
+    summary="Send a message, or typing",
+    responses=error_responses(409, 429),
+)
 async def post_message(
     session_id: str, body: SendBody, caller: Caller, request: Request
 ) -> V3Reply:
@@ -295,7 +301,11 @@ async def post_message(
     )
 
 
-@router.put(f"{BASE}/{{session_id}}/userdata", summary="Update the session's userData")
+@router.put(
+    f"{BASE}/{{session_id}}/userdata",
+    summary="Update the session's userData",
+    responses=error_responses(409, 429),
+)
 async def put_user_data(
     session_id: str, body: UserDataBody, caller: Caller, request: Request
 ) -> V3Reply:
@@ -332,7 +342,11 @@ async def delete_participant(
     return V3Reply(operationId=operation, data={})
 
 
-@router.post(f"{BASE}/{{session_id}}/images", summary="Upload an image (or another file)")
+@router.post(
+    f"{BASE}/{{session_id}}/images",
+    summary="Upload an image (or another file)",
+    responses=error_responses(409, 429),
+)
 async def post_image(
     session_id: str,
     caller: Caller,
