@@ -161,6 +161,7 @@ async def start(body: StartBody, request: Request) -> V3Reply:
     origin = request.headers.get("origin")
     if not svc.origins.allows(origin):
         raise OriginNotAllowed("This site may not start chats here.", origin=origin)
+    await svc.rate_limits.check(svc.rate_limits.conversation_starts, client_ip(request))
     form = body.data
     visitor = build_visitor(
         request,
@@ -171,7 +172,6 @@ async def start(body: StartBody, request: Request) -> V3Reply:
         subject=form.subject,
         user_data={**(form.model_extra or {}), **form.userData},
     )
-    await svc.rate_limits.check(svc.rate_limits.conversation_starts, client_ip(request))
     conversation, member = await start_conversation(
         svc.database, svc.broker, origin=cast(str, origin), transport=TRANSPORT, visitor=visitor
     )
