@@ -19,7 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocketDisconnect
 
 from frontdesk.errors import FrontdeskError, PayloadTooLarge, error_envelope
-from frontdesk.store.database import as_unavailable
+from frontdesk.store.database import database_error
 
 log = logging.getLogger("frontdesk")
 
@@ -76,21 +76,22 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
     async def on_database_error(conn: Request | WebSocket, exc: Exception) -> Response | None:
-        # Registered for the classes a lost database raises; anything else there is a bug.
-        unavailable = as_unavailable(exc)
-        if unavailable is None:
+        # Registered for the classes a database failure raises; anything else there is a bug.
+        error = database_error(exc)
+        if error is None:
             raise exc
-        log.warning("database unreachable on %s: %s", conn.url.path, exc)
+        log.warning("database refused %s: %s", conn.url.path, exc)
         if isinstance(conn, WebSocket):
             # Event streams answer in their own frames; this is for one that did not.
+            code = (
+                status.WS_1013_TRY_AGAIN_LATER
+                if error.status == 503
+                else status.WS_1008_POLICY_VIOLATION
+            )
             with contextlib.suppress(RuntimeError, OSError, WebSocketDisconnect):
-                await conn.close(code=status.WS_1013_TRY_AGAIN_LATER, reason=unavailable.message)
+                await conn.close(code=code, reason=error.message)
             return None
-        return JSONResponse(
-            unavailable.envelope(),
-            status_code=unavailable.status,
-            headers={"Retry-After": str(unavailable.details["retry_after"])},
-        )
+        return await on_frontdesk_error(conn, error)
 
     for cls in (SQLAlchemyError, OSError):
         app.add_exception_handler(cls, on_database_error)  # type: ignore[arg-type]

@@ -305,3 +305,29 @@ async def test_event_streams_tell_a_database_that_went_away_and_close_to_retry_l
             await open_stream.send(json.dumps({"type": "catchup", "after": 0}))
         code, frame = await _refusal(open_stream)
         assert (code, frame["eventBody"]["error"]["code"]) == (1013, "unavailable")
+
+
+async def test_text_the_database_cannot_store_is_a_422_not_a_500(settings: Settings) -> None:
+    async for client in _client_for(settings):
+        await _refuse_what_cannot_be_stored(client)
+
+
+async def _refuse_what_cannot_be_stored(client: httpx.AsyncClient) -> None:
+    services: Services = client.app.state.services  # type: ignore[attr-defined]
+    postgres = services.database.dialect_name == "postgresql"
+    chat = await start_chat(client)
+    named = json.loads(json.dumps(CREATE_BODY))
+    named["memberInfo"]["displayName"] = "Vic\x00Tor"
+    message = f"{V2}/{chat['id']}/members/{chat['member']['id']}/messages"
+    answers = [
+        await client.post(V2, json=named, headers=SITE_HEADERS),
+        await client.post(message, json={"body": "a\x00b"}, headers=visitor_headers(chat)),
+        await client.post(GMS, data={"nickname": "Vic\x00"}, headers=SITE_HEADERS),
+    ]
+    for response in answers:
+        # SQLite stores a NUL character; PostgreSQL cannot, and says so as a data exception.
+        assert response.status_code == (422 if postgres else 200), response.text
+        if postgres:
+            assert response.json()["error"]["code"] == "invalid_input"
+    if postgres:
+        assert answers[2].json()["statusCode"] == 2

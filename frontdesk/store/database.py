@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from frontdesk.errors import Unavailable
+from frontdesk.errors import FrontdeskError, InvalidInput, Unavailable
 from frontdesk.settings import Settings
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
@@ -86,6 +86,23 @@ class Database:
         await self._engine.dispose()
 
 
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        yield cause
+        cause = cause.__cause__ or cause.__context__
+
+
+def _sqlstate(exc: BaseException) -> str:
+    for cause in _causes(exc):
+        sqlstate = getattr(cause, "sqlstate", None)
+        if isinstance(sqlstate, str):
+            return sqlstate
+    return ""
+
+
 def unreachable(exc: BaseException) -> bool:
     """Whether ``exc`` says the database cannot be reached now (as opposed to a bug)."""
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
@@ -94,27 +111,33 @@ def unreachable(exc: BaseException) -> bool:
         # SQLite's "unable to open database file", "database is locked" after the busy
         # timeout; a refused or reset connection; a pool with no connection to give.
         return True
-    seen: set[int] = set()
-    cause: BaseException | None = exc
-    while cause is not None and id(cause) not in seen:
-        seen.add(id(cause))
-        if isinstance(cause, OSError):
-            return True
-        sqlstate = getattr(cause, "sqlstate", None)
-        if isinstance(sqlstate, str) and sqlstate.startswith(_UNREACHABLE_SQLSTATES):
-            return True
-        cause = cause.__cause__ or cause.__context__
-    return False
-
-
-def as_unavailable(exc: BaseException, message: str | None = None) -> Unavailable | None:
-    """The ``Unavailable`` (503, ``Retry-After``) an unreachable database means, else None."""
-    if not unreachable(exc):
-        return None
-    return Unavailable(
-        message or "The database is not reachable now; try again shortly.",
-        retry_after=RETRY_AFTER_SECONDS,
+    return any(isinstance(cause, OSError) for cause in _causes(exc)) or _sqlstate(exc).startswith(
+        _UNREACHABLE_SQLSTATES
     )
+
+
+def unstorable(exc: BaseException) -> bool:
+    """Whether ``exc`` says a value sent cannot be stored: PostgreSQL's data exceptions (a NUL
+    character in text, a number out of range) or an integer too large for SQLite."""
+    return _sqlstate(exc).startswith("22") or any(
+        isinstance(cause, OverflowError) for cause in _causes(exc)
+    )
+
+
+def database_error(exc: BaseException, unavailable: str | None = None) -> FrontdeskError | None:
+    """The error a database failure means for the client, or None for a bug.
+
+    Unreachable: ``Unavailable`` (503, ``Retry-After``), with the ``unavailable`` message if
+    given. A value it cannot store: ``InvalidInput`` (422).
+    """
+    if unreachable(exc):
+        return Unavailable(
+            unavailable or "The database is not reachable now; try again shortly.",
+            retry_after=RETRY_AFTER_SECONDS,
+        )
+    if unstorable(exc):
+        return InvalidInput("A value sent cannot be stored (e.g. a NUL character in text).")
+    return None
 
 
 def _configure_sqlite(dbapi_connection: Any, connection_record: Any) -> None:

@@ -19,7 +19,7 @@ from frontdesk.actions.access_codes import CallRequest, record_page, request_acc
 from frontdesk.actions.call_views import estimated_wait
 from frontdesk.actions.numbers import DEFAULT_QUEUE, checked_language, checked_queue
 from frontdesk.errors import FrontdeskError, InvalidInput, OriginNotAllowed
-from frontdesk.store.database import as_unavailable
+from frontdesk.store.database import database_error
 from frontdesk.transports.auth import client_ip
 from frontdesk.transports.error_docs import error_responses
 from frontdesk.transports.fields import request_fields
@@ -154,10 +154,10 @@ async def request_number(request: Request) -> Any:
     except FrontdeskError as error:
         return genesys_error(error)
     except Exception as exc:
-        unavailable = as_unavailable(exc)
-        if unavailable is None:
+        refused = database_error(exc)
+        if refused is None:
             raise
-        return genesys_error(unavailable)
+        return genesys_error(refused)
     return IssuedReply.model_validate(
         {
             "_access_number": issued.number,

@@ -15,7 +15,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 from frontdesk.actions.rate_limits import RateLimits
 from frontdesk.errors import BadRequest, FrontdeskError, RateLimited
 from frontdesk.json_input import parse_json
-from frontdesk.store.database import as_unavailable
+from frontdesk.store.database import database_error
 
 # Module settings rather than server settings: clients' own timers are fixed around them.
 HEARTBEAT_SECONDS = 10.0
@@ -84,11 +84,11 @@ async def receive_frame(websocket: WebSocket, wait: float | None = None) -> dict
 
 
 def stream_error(exc: BaseException | None) -> FrontdeskError | None:
-    """What a stream tells its client about ``exc``: the error itself, ``Unavailable`` for a
-    database that cannot be reached, None for anything else (a bug, or no failure)."""
+    """What a stream tells its client about ``exc``: the error itself, what a database failure
+    means (``store.database.database_error``), None for anything else (a bug, or no failure)."""
     if exc is None or isinstance(exc, FrontdeskError):
         return exc
-    return as_unavailable(exc)
+    return database_error(exc)
 
 
 async def refuse(

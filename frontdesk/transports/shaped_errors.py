@@ -25,7 +25,7 @@ from frontdesk.errors import (
     MalformedJSON,
 )
 from frontdesk.http_errors import RefusedBody
-from frontdesk.store.database import as_unavailable
+from frontdesk.store.database import database_error
 
 log = logging.getLogger("frontdesk")
 
@@ -58,11 +58,11 @@ class ShapedErrorRoute(APIRoute):
                     raise
                 return render(BadRequest(str(exc.detail)), request)
             except Exception as exc:
-                unavailable = as_unavailable(exc, "The chat server is not available now.")
-                if unavailable is None:
+                refused = database_error(exc, "The chat server is not available now.")
+                if refused is None:
                     raise
-                log.warning("database unreachable on %s: %s", request.url.path, exc)
-                return render(unavailable, request)
+                log.warning("database refused %s: %s", request.url.path, exc)
+                return render(refused, request)
 
         return shaped
 
