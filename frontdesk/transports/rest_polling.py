@@ -27,14 +27,13 @@ from frontdesk.errors import (
     Conflict,
     Forbidden,
     InvalidInput,
-    OriginNotAllowed,
     Unauthorized,
     UnsupportedMediaType,
 )
 from frontdesk.json_input import parse_json
 from frontdesk.store.models import utcnow
 from frontdesk.transports.attachments import attachment_response
-from frontdesk.transports.auth import client_ip
+from frontdesk.transports.before_body import before_body, chat_start_allowed
 from frontdesk.transports.error_docs import answers, error_responses
 from frontdesk.transports.rest_polling_shapes import (
     GmsReply,
@@ -180,6 +179,7 @@ def _user_data(form: Any) -> dict[str, Any]:
     response_model_exclude_none=True,
     responses=error_responses(403, 429),
 )
+@before_body(chat_start_allowed)
 async def request_chat(
     service_name: ServiceName,
     request: Request,
@@ -197,10 +197,6 @@ async def request_chat(
     """
     svc = _services(request)
     origin = request.headers.get("origin")
-    if not svc.origins.allows(origin):
-        raise OriginNotAllowed("This site may not start chats here.", origin=origin)
-    # Before reading userData: a flood of starts is refused before any of its JSON is parsed.
-    await svc.rate_limits.check(svc.rate_limits.conversation_starts, client_ip(request))
     visitor = build_visitor(
         request,
         display_name=nickname,

@@ -15,7 +15,6 @@ from typing import Any
 from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from frontdesk.errors import (
@@ -26,13 +25,14 @@ from frontdesk.errors import (
 )
 from frontdesk.http_errors import RefusedBody
 from frontdesk.store.database import database_error
+from frontdesk.transports.before_body import GuardedRoute
 
 log = logging.getLogger("frontdesk")
 
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 
 
-class ShapedErrorRoute(APIRoute):
+class ShapedErrorRoute(GuardedRoute):
     """An ``APIRoute`` whose failures ``render`` turns into the transport's error response."""
 
     def render(self, error: FrontdeskError, request: Request) -> JSONResponse:

@@ -27,11 +27,10 @@ from frontdesk.actions.routing import finish_conversation, queue_position, start
 from frontdesk.errors import (
     Forbidden,
     InvalidInput,
-    OriginNotAllowed,
     Unauthorized,
 )
 from frontdesk.transports.attachments import attachment_response
-from frontdesk.transports.auth import client_ip
+from frontdesk.transports.before_body import GuardedRoute, before_body, chat_start_allowed
 from frontdesk.transports.error_docs import answers, error_responses
 from frontdesk.transports.v2_frames import (
     BASE,
@@ -49,7 +48,7 @@ AUDIENCE = "v2-guest"
 TOKEN_TTL_SECONDS = 12 * 60 * 60
 MAX_CUSTOM_FIELDS = 100
 
-router = APIRouter(tags=["visitor: purecloud-v2-sockets"])
+router = APIRouter(tags=["visitor: purecloud-v2-sockets"], route_class=GuardedRoute)
 
 # customFields that are the registration form; the page and browser facts among the rest are
 # taken out by ``build_visitor``, as for the REST transports.
@@ -183,13 +182,11 @@ def _visitor(body: CreateBody, request: Request) -> Visitor:
 
 
 @router.post(BASE, summary="Start a chat (v2 guest)", responses=error_responses(403, 429))
+@before_body(chat_start_allowed)
 async def create(body: CreateBody, request: Request) -> CreateReply:
     """Queue a new conversation from an allowed site; returns the visitor's JWT."""
     svc = _services(request)
     origin = request.headers.get("origin")
-    if not svc.origins.allows(origin):
-        raise OriginNotAllowed("This site may not start chats here.", origin=origin)
-    await svc.rate_limits.check(svc.rate_limits.conversation_starts, client_ip(request))
     conversation, member = await start_conversation(
         svc.database,
         svc.broker,

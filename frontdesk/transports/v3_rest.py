@@ -22,10 +22,10 @@ from frontdesk.actions.routing import (
     queue_position,
     start_conversation,
 )
-from frontdesk.errors import Forbidden, InvalidInput, OriginNotAllowed, Unauthorized
+from frontdesk.errors import Forbidden, InvalidInput, Unauthorized
 from frontdesk.store.models import utcnow
 from frontdesk.transports.attachments import attachment_response
-from frontdesk.transports.auth import client_ip
+from frontdesk.transports.before_body import chat_start_allowed
 from frontdesk.transports.error_docs import answers, error_responses
 from frontdesk.transports.long_poll import LONG_POLL_SECONDS, News, wait_for_news
 from frontdesk.transports.v3_shapes import (
@@ -157,11 +157,11 @@ Caller = Annotated[Participant, Depends(participant)]
 async def start(body: StartBody, request: Request) -> V3Reply:
     """Queue a chat from an allowed site; answers the client token for every later call."""
     svc = _services(request)
+    # Checked here, after FastAPI read the body, not before it: every v3 answer, refusals too,
+    # echoes the body's operationId.
     operation = _operation(request, body.operationId)
+    await chat_start_allowed(request)
     origin = request.headers.get("origin")
-    if not svc.origins.allows(origin):
-        raise OriginNotAllowed("This site may not start chats here.", origin=origin)
-    await svc.rate_limits.check(svc.rate_limits.conversation_starts, client_ip(request))
     form = body.data
     visitor = build_visitor(
         request,

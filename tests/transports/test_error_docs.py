@@ -89,6 +89,9 @@ async def test_routes_that_count_a_rate_limit_document_429(
             if r.path == path and method in r.methods and r.include_in_schema
         )
         source = inspect.getsource(route.endpoint)
+        check = getattr(route.endpoint, "before_body", None)
+        if check is not None:
+            source += inspect.getsource(check)
         if "rate_limits.check" in source or "_guard(" in source:
             limited += 1
             assert 429 in error_statuses(operation), (method, path)
