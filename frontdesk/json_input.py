@@ -10,6 +10,8 @@ bodies FastAPI parses for its models, before FastAPI reads them.
 
 from __future__ import annotations
 
+import array
+import itertools
 import json
 import re
 from typing import Any
@@ -31,26 +33,20 @@ MAX_DEPTH = 32
 MAX_FIELD_BYTES = 64 * 1024
 
 _STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+# Openers count +1 and closers -1 (as signed bytes); everything else goes.
+_STEPS = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
-_OPENERS = frozenset(b"[{")
 
 
 def nested_deeper_than(data: bytes, limit: int = MAX_DEPTH) -> bool:
     """Whether JSON text opens more than ``limit`` arrays or objects inside one another."""
     if data.count(b"[") + data.count(b"{") <= limit:
         return False
-    # Brackets inside strings do not nest; what is left of a malformed text may overcount,
-    # which only refuses a text the parser would refuse anyway.
-    brackets = _STRING.sub(b"", data).translate(None, _NOT_BRACKETS)
-    depth = 0
-    for byte in brackets:
-        if byte in _OPENERS:
-            depth += 1
-            if depth > limit:
-                return True
-        else:
-            depth -= 1
-    return False
+    # Brackets inside strings do not nest. What is left of a malformed text may miscount,
+    # which only refuses a text the parser would refuse anyway. The running sum is the depth;
+    # accumulate and max walk it in C (a megabyte of brackets in tens of milliseconds).
+    steps = array.array("b", _STRING.sub(b"", data).translate(_STEPS, _NOT_BRACKETS))
+    return max(itertools.accumulate(steps), default=0) > limit
 
 
 def parse_json(

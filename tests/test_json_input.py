@@ -48,6 +48,8 @@ def nested(depth: int) -> str:
         # Brackets in strings, escaped quotes included, do not nest.
         (json.dumps(["[" * 500, '\\"{' * 100, "}" * 50]), False),
         ("[" * 20 + json.dumps("[{" * 100) + "]" * 20, False),
+        (json.dumps("[{" * 100), False),
+        ("]" * 40 + "[" * 10, False),
         # Siblings are not nesting.
         ("[" + ",".join([nested(MAX_DEPTH)] * 100) + "]", True),
         ("[" + ",".join([nested(MAX_DEPTH - 1)] * 100) + "]", False),
