@@ -41,6 +41,7 @@ $(NPM_STAMP): package.json package-lock.json
 widgets: $(PY_STAMP) $(NPM_STAMP)
 	$(PY) tools/build_widgets.py
 	$(PY) tools/build_desk.py
+	$(PY) tools/build_api_docs.py
 
 chromium: ## Debian's Chromium for the browser tests (never a downloaded browser)
 	@command -v chromium >/dev/null || command -v "$$CHROMIUM_PATH" >/dev/null || { \

@@ -21,6 +21,7 @@ from frontdesk.json_input import JSONDepthLimit
 from frontdesk.origins import AllowedOrigins, OriginCORS
 from frontdesk.security.keyring import Keyring
 from frontdesk.security.secret_key import load_secret_key
+from frontdesk.security_headers import SecurityHeaders
 from frontdesk.settings import Settings
 from frontdesk.store.database import Database
 from frontdesk.store.migrate import upgrade
@@ -28,6 +29,7 @@ from frontdesk.transports import (
     agent_api,
     agent_calls,
     agent_events,
+    api_docs,
     click_to_call,
     desk_auth,
     desk_files,
@@ -112,6 +114,9 @@ def create_app(settings: Settings) -> FastAPI:
         version=__version__,
         summary="Customer-engagement widgets server: chat, click-to-call, knowledge base, desk.",
         lifespan=lifespan,
+        # FastAPI's pages load their scripts from a public CDN; ours come from this server.
+        docs_url=None,
+        redoc_url=None,
     )
     install_error_handlers(app)
     app.add_middleware(JSONDepthLimit)
@@ -122,8 +127,11 @@ def create_app(settings: Settings) -> FastAPI:
         larger=((UPLOAD_PATHS, settings.upload_max_bytes + MULTIPART_OVERHEAD_BYTES),),
     )
     app.add_middleware(OriginCORS, origins=origins)
+    # Outermost, so that refusals of the middlewares inside carry the headers too.
+    app.add_middleware(SecurityHeaders)
 
     app.include_router(health.router)
+    app.include_router(api_docs.router)
     app.include_router(desk_auth.router)
     app.include_router(widget_files.router)
     app.include_router(desk_files.router)

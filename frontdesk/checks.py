@@ -21,15 +21,21 @@ class CheckResult:
     name: str
     ok: bool
     detail: str
+    warning: bool = False
+
+
+class Doubtful(Exception):
+    """A setting that works but is probably not what the operator wants."""
 
 
 async def run_checks(settings: Settings) -> list[CheckResult]:
-    """Check the secret key, the database, the broker and the listening port."""
+    """Check the secret key, the database, the broker, the listening port and the origins."""
     checks: list[tuple[str, Callable[[Settings], Awaitable[str]]]] = [
         ("secret key", _check_secret_key),
         ("database", _check_database),
         ("broker", _check_broker),
         ("port", _check_port),
+        ("allowed origins", _check_origins),
     ]
     results = []
     for name, check in checks:
@@ -37,6 +43,8 @@ async def run_checks(settings: Settings) -> list[CheckResult]:
             detail = await asyncio.wait_for(check(settings), TIMEOUT_SECONDS)
         except ConfigError as exc:
             results.append(CheckResult(name, False, exc.problem))
+        except Doubtful as exc:
+            results.append(CheckResult(name, True, str(exc), warning=True))
         except TimeoutError:
             results.append(CheckResult(name, False, f"no answer within {TIMEOUT_SECONDS:.0f} s"))
         except Exception as exc:  # any failure is reported, never raised: that is the command's job
@@ -64,15 +72,8 @@ async def _check_database(settings: Settings) -> str:
     from frontdesk.store.migrate import current_revision, head_revision
 
     shown = make_url(settings.database_url).render_as_string(hide_password=True)
+    database = await Database.open(settings)
     try:
-        database = await Database.connect(settings)
-    except Exception as exc:
-        raise ConfigError("database_url", f"{shown}: cannot connect ({exc})") from exc
-    try:
-        try:
-            await database.ping()
-        except Exception as exc:
-            raise ConfigError("database_url", f"{shown}: {type(exc).__name__}: {exc}") from exc
         revision = await current_revision(database)
     finally:
         await database.close()
@@ -115,3 +116,12 @@ async def _check_port(settings: Settings) -> str:
                 "host", f"cannot listen on {settings.host}:{settings.port}: {exc.strerror}"
             ) from exc
     return f"{settings.host}:{settings.port} is free"
+
+
+async def _check_origins(settings: Settings) -> str:
+    if not settings.allowed_origins:
+        raise Doubtful(
+            "none: no site may embed the widgets (a visitor's chat 'could not be started'); "
+            "set FRONTDESK_ALLOWED_ORIGINS to your sites"
+        )
+    return ", ".join(settings.allowed_origins)

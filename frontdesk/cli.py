@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``frontdesk`` console script; returns the exit code."""
     parser = _parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_with_attached_values(sys.argv[1:] if argv is None else argv))
     try:
         settings = _settings_from(args)
         result: int = args.run(settings, args)
@@ -36,6 +36,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    return result
+
+
+# Options whose value may be any text, a leading "-" included.
+FREE_TEXT_OPTIONS = ("--password",)
+
+
+def _with_attached_values(argv: Sequence[str]) -> list[str]:
+    """``--password -x`` as ``--password=-x``: argparse would take ``-x`` for an option."""
+    result: list[str] = []
+    values = iter(argv)
+    for arg in values:
+        if arg == "--":
+            result.append(arg)
+            result.extend(values)
+            break
+        if arg in FREE_TEXT_OPTIONS:
+            value = next(values, None)
+            result.append(arg if value is None else f"{arg}={value}")
+        else:
+            result.append(arg)
     return result
 
 
@@ -74,9 +95,16 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--email", required=True)
     create.add_argument("--name", required=True, help="display name shown to visitors")
     create.add_argument("--role", choices=["agent", "supervisor", "admin"], default="agent")
-    create.add_argument(
+    secret = create.add_mutually_exclusive_group()
+    secret.add_argument(
         "--password",
-        help="the password (prompted for when omitted; '-' generates one and prints it)",
+        help="the password (prompted for when omitted; '-' generates one and prints it); "
+        "it shows in the process list, so prefer the prompt or --password-stdin",
+    )
+    secret.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of standard input",
     )
     create.set_defaults(run=_run_agents_create)
     listing = agent_commands.add_parser("list", help="list agent accounts")
@@ -124,19 +152,29 @@ def _settings_from(args: argparse.Namespace) -> Settings:
     if getattr(args, "no_migrate", False):
         overrides["migrate"] = False
     if args.command == "demo":
-        from frontdesk.demo import demo_overrides
+        from frontdesk.demo import demo_settings
 
-        overrides = demo_overrides(overrides)
+        return demo_settings(overrides)
     return Settings.from_env(**overrides)
 
 
 def _run_serve(settings: Settings, args: argparse.Namespace) -> int:
+    from frontdesk.data_folder import locked_database
     from frontdesk.server import run
 
-    return run(settings)
+    with locked_database(settings):
+        return run(settings)
 
 
 def _run_demo(settings: Settings, args: argparse.Namespace) -> int:
+    from frontdesk.data_folder import locked_database
+
+    # Before the demo empties its database: never under another server still using it.
+    with locked_database(settings):
+        return _serve_demo(settings)
+
+
+def _serve_demo(settings: Settings) -> int:
     from frontdesk.demo import prepare_demo
     from frontdesk.server import run
 
@@ -169,7 +207,7 @@ def _run_migrate(settings: Settings, args: argparse.Namespace) -> int:
     from frontdesk.store.migrate import current_revision, upgrade
 
     async def migrate() -> str | None:
-        database = await Database.connect(settings)
+        database = await Database.open(settings)
         try:
             await upgrade(database)
             return await current_revision(database)
@@ -188,6 +226,8 @@ def _run_agents_create(settings: Settings, args: argparse.Namespace) -> int:
     generated = password == "-"  # noqa: S105 - "-" asks for a generated password
     if generated:
         password = secrets.token_urlsafe(12)
+    elif args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
     elif password is None:
         password = getpass.getpass("Password: ")
         if password != getpass.getpass("Again: "):
@@ -247,13 +287,14 @@ def _run_check(settings: Settings, args: argparse.Namespace) -> int:
     results = asyncio.run(run_checks(settings))
     width = max(len(result.name) for result in results)
     for result in results:
-        mark = "ok  " if result.ok else "FAIL"
+        mark = ("warn" if result.warning else "ok  ") if result.ok else "FAIL"
         print(f"{mark}  {result.name:<{width}}  {result.detail}")
     failed = [result for result in results if not result.ok]
     if failed:
         print(f"\n{len(failed)} problem(s) found", file=sys.stderr)
         return 1
-    print("\nconfiguration ok")
+    warnings = sum(result.warning for result in results)
+    print(f"\nconfiguration ok, {warnings} warning(s)" if warnings else "\nconfiguration ok")
     return 0
 
 
@@ -263,7 +304,7 @@ async def _migrated_database(settings: Settings) -> AsyncIterator[Database]:
     from frontdesk.store.database import Database
     from frontdesk.store.migrate import upgrade
 
-    database = await Database.connect(settings)
+    database = await Database.open(settings)
     try:
         await upgrade(database)
         yield database

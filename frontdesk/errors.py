@@ -86,6 +86,16 @@ class Conflict(FrontdeskError):
     status = 409
 
 
+class IdempotencyConflict(FrontdeskError):
+    """A send repeated an idempotency key that this sender already used for something else.
+
+    Not a ``Conflict``: transports read those as "the chat has ended", and this chat has not.
+    """
+
+    code = "idempotency_conflict"
+    status = 409
+
+
 class Gone(FrontdeskError):
     """The thing existed but was deleted on purpose (e.g. a file past its retention)."""
 

@@ -19,6 +19,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocketDisconnect
 
 from frontdesk.errors import FrontdeskError, PayloadTooLarge, error_envelope
+from frontdesk.origins import log_refusal
+from frontdesk.security_headers import JSON_HEADERS
 from frontdesk.store.database import database_error
 
 log = logging.getLogger("frontdesk")
@@ -41,6 +43,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(FrontdeskError)
     async def on_frontdesk_error(request: Request, exc: FrontdeskError) -> JSONResponse:
+        log_refusal(request, exc)
         headers = (
             {"Retry-After": str(exc.details["retry_after"])}
             if "retry_after" in exc.details
@@ -100,7 +103,7 @@ def install_error_handlers(app: FastAPI) -> None:
     async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         body = error_envelope("internal_error", "Something went wrong on the server.")
-        return JSONResponse(body, status_code=500)
+        return JSONResponse(body, status_code=500, headers=JSON_HEADERS)
 
 
 class RefusedBody(StarletteHTTPException):

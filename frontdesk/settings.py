@@ -26,6 +26,8 @@ MAX_UPLOAD_BYTES = 100 * 1024 * 1024
 MIN_CODE_DIGITS = 4
 MAX_CODE_DIGITS = 10
 MAX_CODE_TTL_SECONDS = 24 * 60 * 60
+# Past ten minutes, a connection slow to send its request is an attack, not a client.
+MAX_CLIENT_TIMEOUT_SECONDS = 600
 # A hundred years: larger numbers are typos, and would overflow date arithmetic.
 MAX_RETENTION_DAYS = 36_500
 
@@ -64,6 +66,9 @@ class Settings:
     call_requests_window_seconds: int = 60
     knowledge_requests_per_ip: int = 300
     knowledge_requests_window_seconds: int = 60
+    header_timeout_seconds: int = 10
+    body_timeout_seconds: int = 30
+    keep_alive_timeout_seconds: int = 5
     log_level: str = "info"
     demo: bool = False
     fresh_demo_database: bool = False
@@ -95,6 +100,13 @@ class Settings:
             if getattr(self, count_field) < 1 or getattr(self, f"{name}_window_seconds") < 1:
                 raise ConfigError(count_field, "the limit and its window must be positive")
         _check_click_to_call(self)
+        for name in (
+            "header_timeout_seconds",
+            "body_timeout_seconds",
+            "keep_alive_timeout_seconds",
+        ):
+            if not 0 < getattr(self, name) <= MAX_CLIENT_TIMEOUT_SECONDS:
+                raise ConfigError(name, f"must be between 1 and {MAX_CLIENT_TIMEOUT_SECONDS}")
         if self.log_level not in {"critical", "error", "warning", "info", "debug"}:
             raise ConfigError("log_level", f"unknown level {self.log_level!r}")
         if not self.database_url:

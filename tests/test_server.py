@@ -1,8 +1,12 @@
-"""The server process: a restart is not held up by the long-polls it is holding."""
+"""The server process: restarts not held up by long-polls, big WebSocket frames refused."""
 
 from __future__ import annotations
 
+import base64
+import os
 import signal
+import socket
+import struct
 import threading
 import time
 from pathlib import Path
@@ -74,3 +78,41 @@ def test_waiting_long_polls_answer_at_once_when_the_server_is_told_to_stop(
     finally:
         if process.poll() is None:
             stop_server(process)
+
+
+def _handshake(port: int, path: str) -> socket.socket:
+    sock = socket.create_connection(("127.0.0.1", port))
+    key = base64.b64encode(os.urandom(16))
+    sock.sendall(
+        b"GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        b"Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n\r\n" % (path.encode(), key)
+    )
+    sock.settimeout(10)
+    head = b""
+    while b"\r\n\r\n" not in head:
+        chunk = sock.recv(1)
+        assert chunk, head
+        head += chunk
+    assert head.startswith(b"HTTP/1.1 101 "), head
+    return sock
+
+
+def test_a_15_mb_websocket_frame_is_refused_from_its_header(tmp_path: Path) -> None:
+    process, server = start_server(tmp_path, command="serve")
+    try:
+        sock = _handshake(server.port, "/api/agent/events")
+        announced = 15 * 1024 * 1024
+        mask = os.urandom(4)
+        # A final text frame, masked as a client's must be, announcing 15 MB: 1 KiB of it follows.
+        sock.sendall(b"\x81\xff" + struct.pack("!Q", announced) + mask + b"\0" * 1024)
+        reply = b""
+        while len(reply) < 4:
+            chunk = sock.recv(64)
+            assert chunk, reply
+            reply += chunk
+        # A close frame (opcode 8) whose code is 1009, "message too big", before the rest is sent.
+        assert reply[0] == 0x88, reply
+        assert struct.unpack("!H", reply[2:4])[0] == 1009, reply
+        sock.close()
+    finally:
+        stop_server(process)

@@ -61,6 +61,9 @@ def test_postgres_url_gets_the_async_driver() -> None:
         ({"FRONTDESK_FILE_RETENTION_DAYS": "-1"}, "file_retention_days"),
         ({"FRONTDESK_FILE_RETENTION_DAYS": "a month"}, "file_retention_days"),
         ({"FRONTDESK_FILE_RETENTION_DAYS": "1000000"}, "file_retention_days"),
+        ({"FRONTDESK_HEADER_TIMEOUT_SECONDS": "0"}, "header_timeout_seconds"),
+        ({"FRONTDESK_BODY_TIMEOUT_SECONDS": "601"}, "body_timeout_seconds"),
+        ({"FRONTDESK_KEEP_ALIVE_TIMEOUT_SECONDS": "-5"}, "keep_alive_timeout_seconds"),
     ],
 )
 def test_bad_configuration_names_the_setting(env: dict[str, str], setting: str) -> None:

@@ -32,6 +32,7 @@ from frontdesk.actions.chat_views import (
     message_view,
     not_found,
 )
+from frontdesk.actions.idempotency import Sent, checked_key, store_once
 from frontdesk.actions.typing_preview import clean_preview
 from frontdesk.broker import Broker
 from frontdesk.errors import Conflict, Forbidden, InvalidInput
@@ -134,19 +135,35 @@ async def create_conversation(
 
 
 async def send_message(
-    db: Database, broker: Broker, conversation_id: str, member_id: str, text: str
+    db: Database,
+    broker: Broker,
+    conversation_id: str,
+    member_id: str,
+    text: str,
+    *,
+    idempotency_key: str | None = None,
 ) -> MessageView:
-    """Store a text message from a connected member of an open conversation, then publish it."""
+    """Store a text message from a connected member of an open conversation, then publish it.
+
+    A repeat under the same ``idempotency_key`` answers the stored message (``idempotency``).
+    """
     text = checked_text(text)
-    async with db.session() as session, session.begin():
-        # The index is taken first: on SQLite a transaction that writes first waits for the
-        # lock instead of failing, and nothing may read the row before it is locked.
-        index = await take_index(session, conversation_id)
-        member = await connected_member(session, conversation_id, member_id)
-        message = await insert_message(session, conversation_id, index, "text", member, text)
-        view = conversation_view(await load_conversation(session, conversation_id))
-    await publish(broker, message_events(view, [message]))
-    return message
+    key = checked_key(idempotency_key)
+
+    async def store() -> MessageView:
+        async with db.session() as session, session.begin():
+            # The index is taken first: on SQLite a transaction that writes first waits for the
+            # lock instead of failing, and nothing may read the row before it is locked.
+            index = await take_index(session, conversation_id)
+            member = await connected_member(session, conversation_id, member_id)
+            message = await insert_message(
+                session, conversation_id, index, "text", member, text, idempotency_key=key
+            )
+            view = conversation_view(await load_conversation(session, conversation_id))
+        await publish(broker, message_events(view, [message]))
+        return message
+
+    return await store_once(db, conversation_id, member_id, key, Sent("text", text), store)
 
 
 async def send_notice(
@@ -396,6 +413,8 @@ async def insert_message(
     member: Member | MemberView | None,
     text: str,
     data: dict[str, Any] | None = None,
+    *,
+    idempotency_key: str | None = None,
 ) -> MessageView:
     """Insert a message at an index ``take_index`` reserved."""
     row = Message(
@@ -406,6 +425,7 @@ async def insert_message(
         text=text,
         data=data,
         created_at=utcnow(),
+        idempotency_key=idempotency_key,
     )
     session.add(row)
     await session.flush()

@@ -24,6 +24,7 @@ from frontdesk.actions.chat import (
     take_index,
 )
 from frontdesk.actions.chat_views import MessageView, conversation_view, load_conversation
+from frontdesk.actions.idempotency import Sent, checked_key, store_once
 from frontdesk.broker import Broker
 from frontdesk.errors import Gone, NotFound, PayloadTooLarge, UnsupportedMediaType
 from frontdesk.settings import Settings
@@ -70,12 +71,15 @@ async def attach_file(
     content_type: str,
     data: bytes,
     settings: Settings,
+    idempotency_key: str | None = None,
 ) -> MessageView:
     """Store a file from a connected member of an open conversation and post it as a message.
 
     ``content_type`` is the uploader's claim, kept only for the error: the stored type comes
-    from the content and must be one of ``settings.upload_types``.
+    from the content and must be one of ``settings.upload_types``. A repeat under the same
+    ``idempotency_key`` answers the stored message (``idempotency``).
     """
+    key = checked_key(idempotency_key)
     if not data:
         raise invalid("file", "must not be empty")
     if len(data) > settings.upload_max_bytes:
@@ -103,18 +107,30 @@ async def attach_file(
         created_at=utcnow(),
         deleted_at=None,
     )
-    async with db.session() as session, session.begin():
-        # The index first, as in send_message: it locks the conversation row.
-        index = await take_index(session, conversation_id)
-        member = await connected_member(session, conversation_id, member_id)
-        session.add(row)
-        await session.flush()
-        message = await insert_message(
-            session, conversation_id, index, "file", member, name, _stored(row).as_json()
-        )
-        view = conversation_view(await load_conversation(session, conversation_id))
-    await publish(broker, message_events(view, [message]))
-    return message
+
+    async def store() -> MessageView:
+        async with db.session() as session, session.begin():
+            # The index first, as in send_message: it locks the conversation row.
+            index = await take_index(session, conversation_id)
+            member = await connected_member(session, conversation_id, member_id)
+            session.add(row)
+            await session.flush()
+            message = await insert_message(
+                session,
+                conversation_id,
+                index,
+                "file",
+                member,
+                name,
+                _stored(row).as_json(),
+                idempotency_key=key,
+            )
+            view = conversation_view(await load_conversation(session, conversation_id))
+        await publish(broker, message_events(view, [message]))
+        return message
+
+    sent = Sent("file", sha256=row.sha256)
+    return await store_once(db, conversation_id, member_id, key, sent, store)
 
 
 async def get_file(db: Database, file_id: str, *, conversation_id: str | None = None) -> StoredFile:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from frontdesk.settings import Settings
+from frontdesk.settings import ENV_PREFIX, Settings
 
 DEMO_DATA_DIR = ".frontdesk-demo"
 DEMO_AGENT_EMAIL = "agent@demo.frontdesk.test"
@@ -21,19 +23,28 @@ class DemoLogin:
     ivr_key: str = ""
 
 
-def demo_overrides(overrides: dict[str, Any]) -> dict[str, Any]:
-    """Demo defaults under the operator's flags: own data folder, any origin, the demo site."""
-    result = dict(overrides)
-    result.setdefault("data_dir", None)
-    if result["data_dir"] is None:
-        result["data_dir"] = DEMO_DATA_DIR
-    if result.get("database_url") is None:
-        result["database_url"] = f"sqlite:///{Path(result['data_dir']) / 'demo.db'}"
-        result["fresh_demo_database"] = True
-    if result.get("allowed_origins") is None:
-        result["allowed_origins"] = "*"
-    result["demo"] = True
-    return result
+def demo_settings(overrides: dict[str, Any], environ: Mapping[str, str] | None = None) -> Settings:
+    """The demo's settings: its flags win over ``FRONTDESK_*``, which win over its defaults.
+
+    The defaults are its own data folder, any origin, and a fresh SQLite file in that folder.
+    """
+    env = os.environ if environ is None else environ
+
+    def given(name: str) -> bool:
+        return overrides.get(name) is not None or bool(env.get(ENV_PREFIX + name.upper()))
+
+    values = {**overrides, "demo": True}
+    if not given("data_dir"):
+        values["data_dir"] = DEMO_DATA_DIR
+    if not given("allowed_origins"):
+        values["allowed_origins"] = "*"
+    settings = Settings.from_env(env, **values)
+    if given("database_url"):
+        return settings
+    return settings.replace(
+        database_url=f"sqlite:///{(settings.data_dir / 'demo.db').as_posix()}",
+        fresh_demo_database=True,
+    )
 
 
 async def prepare_demo(settings: Settings) -> DemoLogin:
@@ -47,7 +58,7 @@ async def prepare_demo(settings: Settings) -> DemoLogin:
     if settings.is_sqlite and settings.fresh_demo_database:
         _remove_sqlite_files(settings)
     password = secrets.token_urlsafe(9)
-    database = await Database.connect(settings)
+    database = await Database.open(settings)
     try:
         await upgrade(database)
         existing = {agent.email for agent in await list_agents(database)}

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import (
@@ -18,8 +19,10 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from frontdesk.errors import FrontdeskError, InvalidInput, Unavailable
+from frontdesk.data_folder import protect_sqlite_files
+from frontdesk.errors import ConfigError, FrontdeskError, InvalidInput, Unavailable
 from frontdesk.settings import Settings
+from frontdesk.store.connect_errors import connect_problem
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 POSTGRES_CONNECT_TIMEOUT_SECONDS = 5
@@ -45,7 +48,7 @@ class Database:
         url = settings.async_database_url
         if url.get_backend_name() == "sqlite":
             if url.database:
-                Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+                protect_sqlite_files(Path(url.database))
             engine = create_async_engine(url)
             event.listen(engine.sync_engine, "connect", _configure_sqlite)
         else:
@@ -56,6 +59,19 @@ class Database:
                 connect_args={"timeout": POSTGRES_CONNECT_TIMEOUT_SECONDS},
             )
         return cls(engine)
+
+    @classmethod
+    async def open(cls, settings: Settings) -> Database:
+        """Connect and ping; ``ConfigError`` naming the cause when the database cannot be used."""
+        database = await cls.connect(settings)
+        try:
+            await database.ping()
+        except Unavailable as exc:
+            await database.close()
+            shown = make_url(settings.database_url).render_as_string(hide_password=True)
+            problem = connect_problem(exc.__cause__ or exc)
+            raise ConfigError("database_url", f"{shown}: {problem}") from exc
+        return database
 
     @property
     def engine(self) -> AsyncEngine:

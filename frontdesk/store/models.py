@@ -16,6 +16,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -201,6 +202,17 @@ class Message(Base):
             " 'user-data-updated', 'file')",
             name="kind",
         ),
+        # A sender's retried send finds its first one here; unique, so that two copies of one
+        # send racing each other cannot both be stored.
+        Index(
+            "ix_messages_idempotency",
+            "conversation_id",
+            "member_id",
+            "idempotency_key",
+            unique=True,
+            sqlite_where=text("idempotency_key IS NOT NULL"),
+            postgresql_where=text("idempotency_key IS NOT NULL"),
+        ),
     )
 
     conversation_id: Mapped[str] = mapped_column(
@@ -214,6 +226,8 @@ class Message(Base):
     text: Mapped[str] = mapped_column(Text)
     data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # The sender's key for this send (``actions.idempotency``); never shown to anyone.
+    idempotency_key: Mapped[str | None] = mapped_column(String(64))
 
 
 class File(Base):

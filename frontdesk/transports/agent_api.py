@@ -62,6 +62,7 @@ from frontdesk.transports.auth import (
     supervises,
 )
 from frontdesk.transports.error_docs import error_responses
+from frontdesk.transports.idempotency import IdempotencyKeyHeader
 from frontdesk.transports.ids import MAX_ROW_ID
 
 if TYPE_CHECKING:
@@ -234,13 +235,26 @@ async def post_accept(
     responses=error_responses(409, 429),
 )
 async def post_message(
-    conversation_id: str, body: TextBody, caller: AnyAgent, request: Request
+    conversation_id: str,
+    body: TextBody,
+    caller: AnyAgent,
+    request: Request,
+    idempotency_key: IdempotencyKeyHeader = None,
 ) -> MessageReply:
-    """Store your message; it reaches the visitor and the desk as a ``message`` event."""
+    """Store your message; it reaches the visitor and the desk as a ``message`` event.
+
+    A repeat with the same ``Idempotency-Key`` stores nothing and answers the first message."""
     svc = _services(request)
     member_id = await _own_member(svc, caller, conversation_id)
     await svc.rate_limits.check(svc.rate_limits.messages, member_id)
-    message = await send_message(svc.database, svc.broker, conversation_id, member_id, body.text)
+    message = await send_message(
+        svc.database,
+        svc.broker,
+        conversation_id,
+        member_id,
+        body.text,
+        idempotency_key=idempotency_key,
+    )
     return MessageReply(message=MessageOut.model_validate(message.as_json()))
 
 
@@ -255,6 +269,7 @@ async def post_file(
     file: Annotated[UploadFile, File(description="The file (multipart/form-data field `file`).")],
     caller: AnyAgent,
     request: Request,
+    idempotency_key: IdempotencyKeyHeader = None,
 ) -> MessageReply:
     """Store the file and post it as a ``file`` message (its type is checked by content)."""
     svc = _services(request)
@@ -271,6 +286,7 @@ async def post_file(
         content_type=file.content_type or "",
         data=data,
         settings=svc.settings,
+        idempotency_key=idempotency_key,
     )
     return MessageReply(message=MessageOut.model_validate(message.as_json()))
 

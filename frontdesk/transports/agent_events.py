@@ -21,7 +21,7 @@ from frontdesk.actions.chat_views import (
     agent_channel,
 )
 from frontdesk.errors import Forbidden, Unauthorized, Unavailable
-from frontdesk.transports.auth import DESK_COOKIE, origin_key, supervises
+from frontdesk.transports.auth import desk_cookie_name, origin_key, supervises
 from frontdesk.transports.event_stream import (
     AUTH_TIMEOUT_SECONDS,
     CLOSE_BAD_FRAME,
@@ -71,7 +71,7 @@ async def agent_events(websocket: WebSocket) -> None:
         return
     await websocket.accept()
     outbox = Outbox(websocket)
-    cookie = websocket.cookies.get(DESK_COOKIE)
+    cookie = websocket.cookies.get(desk_cookie_name(websocket))
     try:
         if cookie and same_origin:
             token, kind = cookie, "cookie"

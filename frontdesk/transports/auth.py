@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Literal, cast
 from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
+from starlette.requests import HTTPConnection
 
 from frontdesk.actions.agents import AgentInfo, agent_for_token
 from frontdesk.errors import Forbidden, OriginNotAllowed, Unauthorized
@@ -17,6 +18,9 @@ if TYPE_CHECKING:
     from frontdesk.app import Services
 
 DESK_COOKIE = "frontdesk_desk"
+# On https the prefix makes browsers insist on Secure, Path=/ and no Domain, so a sibling
+# sub-domain cannot plant a desk cookie of its own (browsers refuse the prefix on http).
+SECURE_DESK_COOKIE = "__Host-" + DESK_COOKIE
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Roles that see every conversation, read-only unless they accepted it.
 SUPERVISING_ROLES = ("supervisor", "admin")
@@ -44,6 +48,15 @@ def client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
+def desk_cookie_name(connection: HTTPConnection) -> str:
+    """The desk cookie's name on this connection: ``__Host-`` prefixed on https (and wss).
+
+    The scheme is the one the client used: behind a reverse proxy that uvicorn trusts
+    (``FORWARDED_ALLOW_IPS``), the one its ``X-Forwarded-Proto`` names.
+    """
+    return SECURE_DESK_COOKIE if connection.url.scheme in {"https", "wss"} else DESK_COOKIE
+
+
 def presented_token(request: Request) -> tuple[str, Literal["bearer", "cookie"]] | None:
     """The token a request carries, if any; a cookie on an unsafe method must pass the CSRF rule."""
     header = request.headers.get("authorization")
@@ -53,7 +66,7 @@ def presented_token(request: Request) -> tuple[str, Literal["bearer", "cookie"]]
         if scheme.lower() != "bearer" or not token:
             raise Unauthorized("Send the token as `Authorization: Bearer <token>`.")
         return token, "bearer"
-    cookie = request.cookies.get(DESK_COOKIE)
+    cookie = request.cookies.get(desk_cookie_name(request))
     if not cookie:
         return None
     if request.method not in SAFE_METHODS:
@@ -105,8 +118,9 @@ def supervises(agent: AgentInfo) -> bool:
 
 def origin_key(url: str) -> tuple[str, str, int | None]:
     """(scheme, host, port) of an origin or URL, default ports filled in, ws mapped to http."""
-    parts = urlsplit(url.strip().lower())
     try:
+        # Both raise ValueError on a malformed URL: an unclosed "[", a port that is no number.
+        parts = urlsplit(url.strip().lower())
         port = parts.port
     except ValueError:
         return ("", "", None)

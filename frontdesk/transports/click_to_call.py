@@ -3,8 +3,9 @@
 ``POST /api/click-to-call`` takes what ClickToCallService posts to ``clicktocall.dataURL``: a
 form with the protocol fields (``_customer_number``, ``_provide_code``, ...), the registration
 form's fields and the flattened ``userData``. It answers ``_access_number``, ``_access_code``,
-``_tel_url`` and ``_expiration_time`` (seconds, so the visitor's clock does not matter). Errors
-are the one envelope plus the ``exception``/``message`` pair that Genesys clients read.
+``_tel_url`` and ``_expiration_time`` (seconds, so the visitor's clock does not matter), and
+``_status_key``, a sealed key with which that widget alone may ask whether the call came in.
+Errors are the one envelope plus the ``exception``/``message`` pair that Genesys clients read.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from frontdesk.actions.access_codes import CallRequest, record_page, request_access_code
-from frontdesk.actions.call_views import estimated_wait
+from frontdesk.actions.call_views import estimated_wait, get_call
 from frontdesk.actions.numbers import DEFAULT_QUEUE, checked_language, checked_queue
-from frontdesk.errors import FrontdeskError, InvalidInput, OriginNotAllowed
+from frontdesk.errors import FrontdeskError, InvalidInput, InvalidToken, NotFound, OriginNotAllowed
+from frontdesk.origins import log_refusal
 from frontdesk.store.database import database_error
 from frontdesk.transports.auth import client_ip
 from frontdesk.transports.error_docs import error_responses
@@ -32,6 +34,14 @@ BASE = "/api/click-to-call"
 FORM_FIELDS = ("firstname", "lastname", "email", "phonenumber", "subject")
 # Page context the widget sends, as WebChatService does for chats.
 PAGE_FIELDS = ("_genesys_url", "_genesys_pageTitle", "_genesys_referrer")
+STATUS_PURPOSE = "click-to-call status"
+# What the visitor may learn of their call: the IVR's and the desk's states are one to them.
+VISITOR_STATUS = {
+    "waiting": "waiting",
+    "expired": "expired",
+    "redeemed": "received",
+    "taken": "received",
+}
 
 router = APIRouter(tags=["visitor: click-to-call"])
 
@@ -62,6 +72,15 @@ class IssuedReply(BaseModel):
     access_code: str = Field(alias="_access_code", description="Empty without a code.")
     tel_url: str = Field(alias="_tel_url", description="`tel:` link, code as post-dial digits.")
     expiration_time: int = Field(alias="_expiration_time", description="Seconds from now.")
+    status_key: str = Field(
+        alias="_status_key", description="Sealed: ask `POST /api/click-to-call/status` with it."
+    )
+
+
+class StatusReply(BaseModel):
+    """Whether the visitor's call came in: ``waiting``, ``received`` or ``expired``."""
+
+    status: str
 
 
 class WaitReply(BaseModel):
@@ -152,6 +171,7 @@ async def request_number(request: Request) -> Any:
             svc.database, svc.settings, origin=origin, request=call_request
         )
     except FrontdeskError as error:
+        log_refusal(request, error)
         return genesys_error(error)
     except Exception as exc:
         refused = database_error(exc)
@@ -164,6 +184,9 @@ async def request_number(request: Request) -> Any:
             "_access_code": issued.access_code,
             "_tel_url": issued.tel_url,
             "_expiration_time": issued.expires_in,
+            "_status_key": svc.keyring.seal(
+                {"call": issued.call_id}, purpose=STATUS_PURPOSE, ttl_seconds=issued.expires_in
+            ),
         }
     )
 
@@ -191,6 +214,36 @@ async def report_page(request: Request) -> Response:
         title=fields.get("_genesys_pageTitle", ""),
     )
     return Response(status_code=204)
+
+
+@router.post(
+    f"{BASE}/status",
+    summary="Whether the visitor's call came in",
+    responses=error_responses(400, 401, 403, 413, 415, 429, 503),
+)
+async def call_status(request: Request) -> Any:
+    """How the call of the widget's sealed ``_status_key`` stands, as its visitor sees it.
+
+    The key names one call and is unreadable and unforgeable outside the server, so a widget learns
+    about its own call only; a number and code would let anyone test guessed codes.
+    """
+    svc = _services(request)
+    try:
+        await _allowed_site(request, svc)
+        await svc.rate_limits.check(svc.rate_limits.call_pages, client_ip(request))
+        fields = await request_fields(request)
+        sealed = svc.keyring.unseal(fields.get("_status_key", ""), purpose=STATUS_PURPOSE)
+        call = await get_call(svc.database, str(sealed["call"]))
+    except NotFound:
+        return genesys_error(InvalidToken("The status key names no call.", reason="unknown"))
+    except FrontdeskError as error:
+        return genesys_error(error)
+    except Exception as exc:
+        refused = database_error(exc)
+        if refused is None:
+            raise
+        return genesys_error(refused)
+    return StatusReply(status=VISITOR_STATUS.get(call.status(), "expired"))
 
 
 @router.get(f"{BASE}/wait", summary="A queue's estimated wait")

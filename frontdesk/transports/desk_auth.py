@@ -17,10 +17,10 @@ from frontdesk.actions.agents import (
     open_session,
 )
 from frontdesk.transports.auth import (
-    DESK_COOKIE,
     Caller,
     authenticated,
     client_ip,
+    desk_cookie_name,
     presented_token,
     require_role,
     require_same_origin,
@@ -118,7 +118,7 @@ async def login(body: LoginBody, request: Request, response: Response) -> AgentR
         svc.database, agent.id, kind="cookie", ttl_seconds=DESK_SESSION_SECONDS
     )
     response.set_cookie(
-        DESK_COOKIE,
+        desk_cookie_name(request),
         token,
         max_age=DESK_SESSION_SECONDS,
         path="/",
@@ -138,7 +138,11 @@ async def logout(request: Request) -> Response:
         await close_session(services(request).database, presented[0])
     response = Response(status_code=204)
     response.delete_cookie(
-        DESK_COOKIE, path="/", secure=request.url.scheme == "https", httponly=True, samesite="lax"
+        desk_cookie_name(request),
+        path="/",
+        secure=request.url.scheme == "https",
+        httponly=True,
+        samesite="lax",
     )
     return response
 

@@ -35,6 +35,7 @@ from frontdesk.store.models import utcnow
 from frontdesk.transports.attachments import attachment_response
 from frontdesk.transports.before_body import before_body, chat_start_allowed
 from frontdesk.transports.error_docs import answers, error_responses
+from frontdesk.transports.idempotency import IdempotencyKeyForm
 from frontdesk.transports.rest_polling_shapes import (
     GmsReply,
     GmsRoute,
@@ -241,11 +242,21 @@ async def send(
     message: Annotated[str, Form()] = "",
     messageType: Annotated[str, Form(description="Accepted; stored as text.")] = "text",
     transcriptPosition: Position = None,
+    idempotencyKey: IdempotencyKeyForm = None,
 ) -> GmsReply:
-    """Store the visitor's message; with ``transcriptPosition``, answer the transcript too."""
+    """Store the visitor's message; with ``transcriptPosition``, answer the transcript too.
+
+    A repeat with the same ``idempotencyKey`` (optional) stores nothing."""
     svc = _services(request)
     await svc.rate_limits.check(svc.rate_limits.messages, keys.member_id)
-    await send_message(svc.database, svc.broker, keys.conversation_id, keys.member_id, message)
+    await send_message(
+        svc.database,
+        svc.broker,
+        keys.conversation_id,
+        keys.member_id,
+        message,
+        idempotency_key=idempotencyKey,
+    )
     return await _transcript(svc, keys, transcriptPosition)
 
 
@@ -396,6 +407,7 @@ async def upload_file(
     keys: Keys,
     request: Request,
     file: Annotated[UploadFile, File(description="The file (multipart/form-data).")],
+    idempotencyKey: IdempotencyKeyForm = None,
 ) -> GmsReply:
     """Share a file in the chat; its type is checked by content, not by name."""
     svc = _services(request)
@@ -411,6 +423,7 @@ async def upload_file(
         content_type=file.content_type or "",
         data=data,
         settings=svc.settings,
+        idempotency_key=idempotencyKey,
     )
     entry = cast(dict[str, Any], transcript_entry(message))
     return GmsReply(userData=entry["userData"])

@@ -24,6 +24,7 @@ from frontdesk.errors import (
     MalformedJSON,
 )
 from frontdesk.http_errors import RefusedBody
+from frontdesk.origins import log_refusal
 from frontdesk.store.database import database_error
 from frontdesk.transports.before_body import GuardedRoute
 
@@ -47,6 +48,7 @@ class ShapedErrorRoute(GuardedRoute):
             try:
                 return await handler(request)
             except FrontdeskError as error:
+                log_refusal(request, error)
                 return render(error, request)
             except RequestValidationError as exc:
                 return render(validation_error(exc), request)

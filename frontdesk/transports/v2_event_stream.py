@@ -57,7 +57,9 @@ router = APIRouter()
 async def event_stream(websocket: WebSocket, conversation_id: str) -> None:
     """The visitor's event stream: auth frame first, then v2 frames and heartbeats."""
     svc = cast("Services", websocket.app.state.services)
-    if not svc.origins.allows(websocket.headers.get("origin")):
+    origin = websocket.headers.get("origin")
+    if not svc.origins.allows(origin):
+        svc.origins.refusals.refused(origin, f"WebSocket {websocket.url.path}")
         # Closing before accepting answers the handshake with HTTP 403.
         await websocket.close(code=CLOSE_POLICY)
         return

@@ -32,6 +32,7 @@ from frontdesk.errors import (
 from frontdesk.transports.attachments import attachment_response
 from frontdesk.transports.before_body import GuardedRoute, before_body, chat_start_allowed
 from frontdesk.transports.error_docs import answers, error_responses
+from frontdesk.transports.idempotency import IdempotencyKey
 from frontdesk.transports.v2_frames import (
     BASE,
     member_entity,
@@ -100,6 +101,7 @@ class MessageBody(BaseModel):
 
     body: str = Field(max_length=10_000)
     bodyType: Literal["standard"] = "standard"
+    idempotencyKey: IdempotencyKey = None
 
 
 class EntitiesReply(BaseModel):
@@ -212,11 +214,20 @@ async def create(body: CreateBody, request: Request) -> CreateReply:
 async def post_message(
     conversation_id: str, member_id: str, body: MessageBody, caller: Caller, request: Request
 ) -> dict[str, Any]:
-    """Store the visitor's message; it comes back on the stream with its index."""
+    """Store the visitor's message; it comes back on the stream with its index.
+
+    A repeat with the same ``idempotencyKey`` stores nothing and answers the first message."""
     _own(caller, member_id)
     svc = _services(request)
     await svc.rate_limits.check(svc.rate_limits.messages, member_id)
-    message = await send_message(svc.database, svc.broker, conversation_id, member_id, body.body)
+    message = await send_message(
+        svc.database,
+        svc.broker,
+        conversation_id,
+        member_id,
+        body.body,
+        idempotency_key=body.idempotencyKey,
+    )
     return cast(dict[str, Any], message_entity(message))
 
 

@@ -27,6 +27,7 @@ from frontdesk.store.models import utcnow
 from frontdesk.transports.attachments import attachment_response
 from frontdesk.transports.before_body import chat_start_allowed
 from frontdesk.transports.error_docs import answers, error_responses
+from frontdesk.transports.idempotency import IdempotencyKey, IdempotencyKeyForm
 from frontdesk.transports.long_poll import LONG_POLL_SECONDS, News, wait_for_news
 from frontdesk.transports.v3_shapes import (
     BASE,
@@ -91,11 +92,12 @@ class SendData(BaseModel):
 
 
 class SendBody(BaseModel):
-    """``POST …/messages``."""
+    """``POST …/messages``; ``idempotencyKey`` counts for ``Text`` only."""
 
     model_config = ConfigDict(extra="ignore")
 
     operationId: OperationId = ""
+    idempotencyKey: IdempotencyKey = None
     data: SendData
 
 
@@ -295,7 +297,14 @@ async def post_message(
         await set_typing(svc.database, svc.broker, session_id, pid, typing, preview=body.data.text)
         return V3Reply(operationId=operation, data={})
     await svc.rate_limits.check(svc.rate_limits.messages, pid)
-    message = await send_message(svc.database, svc.broker, session_id, pid, body.data.text)
+    message = await send_message(
+        svc.database,
+        svc.broker,
+        session_id,
+        pid,
+        body.data.text,
+        idempotency_key=body.idempotencyKey,
+    )
     return V3Reply(
         operationId=operation, data={"message": message_body(message.as_json(), session_id)}
     )
@@ -353,6 +362,7 @@ async def post_image(
     request: Request,
     file: Annotated[UploadFile, File(description="The file (multipart/form-data).")],
     operationId: Annotated[str, Form(max_length=100)] = "",
+    idempotencyKey: IdempotencyKeyForm = None,
 ) -> V3Reply:
     """Share a file in the chat; its type is checked by content, not by name."""
     svc = _services(request)
@@ -369,6 +379,7 @@ async def post_image(
         content_type=file.content_type or "",
         data=data,
         settings=svc.settings,
+        idempotency_key=idempotencyKey,
     )
     return V3Reply(
         operationId=operation, data={"message": message_body(message.as_json(), session_id)}

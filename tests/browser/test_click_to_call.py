@@ -49,6 +49,8 @@ def ask_for_a_number(
     root.get_by_label("Your phone number").fill("0171 CALL ME")
     root.get_by_role("button", name="Get a number to call").click()
     expect(root.get_by_text("Please use digits only", exact=False)).to_be_visible()
+    root.get_by_label("Your phone number").fill("12")
+    expect(root.get_by_text("This number is too short", exact=False)).to_be_visible()
     root.get_by_label("Your phone number").fill(VISITOR["phone"])
     root.get_by_role("button", name="Get a number to call").click()
     number = root.locator("#fd-c2c-number")
@@ -117,6 +119,43 @@ def test_a_number_and_code_follow_the_visitor_to_other_pages_and_sub_domains(
     assert json.loads(cookies["app.autoLoadList"]) == {"ClickToCall": False}
     assert cookies["clicktocall.state.open"] == "false"
     assert cookies["clicktocall.state.access_code"] == code
+    assert page.page_errors == []
+
+
+def test_escape_closes_the_form_minimizes_a_number_and_focus_returns_to_call_us(
+    page: Any, demo_server: LiveServer
+) -> None:
+    page.goto(demo_server.url("/demo/", host="shop.example.test"))
+    wait_for_app(page)
+    call_us = page.get_by_role("button", name="Call us")
+    call_us.focus()
+    page.keyboard.press("Enter")
+    root = widget(page)
+    first = root.get_by_label("First name")
+    expect(first).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(root.locator(".fd-c2c-window")).to_have_count(0)
+    expect(call_us).to_be_focused()
+
+    page.keyboard.press("Enter")
+    expect(first).to_be_focused()
+    root.get_by_label("Your phone number").fill(VISITOR["phone"])
+    root.get_by_role("button", name="Get a number to call").click()
+    root.locator("#fd-c2c-number").wait_for(timeout=15000)
+    # A number stays: Escape only moves it out of the way.
+    page.keyboard.press("Escape")
+    root.locator(".fd-c2c-window[data-minimized=true]").wait_for()
+    expect(root.get_by_role("button", name="Open")).to_be_focused()
+    page.keyboard.press("Enter")
+    root.locator("#fd-c2c-number").wait_for()
+    root.get_by_role("button", name="Close").click()
+    expect(root.get_by_role("button", name="No")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(root.get_by_role("button", name="No")).to_have_count(0)
+    root.get_by_role("button", name="Close").click()
+    root.get_by_role("button", name="Yes").click()
+    expect(root.locator(".fd-c2c-window")).to_have_count(0)
+    expect(call_us).to_be_focused()
     assert page.page_errors == []
 
 
@@ -208,6 +247,14 @@ def test_an_ivr_redeem_pops_up_on_the_desk_with_the_visitors_context(
         )
         assert redeemed.returncode == 0, redeemed.stderr
         assert redeemed.stdout.startswith("redeemed: Vic Tor (default, en)")
+
+        # The visitor's window learns it too: the countdown gives way to "call received".
+        received = widget(page).locator("#fd-c2c-received")
+        expect(received).to_have_text("Call received — an agent will be with you shortly.")
+        expect(widget(page).locator("#fd-c2c-countdown")).to_have_count(0)
+        # ... and so does the next page.
+        page.goto(demo_server.url("/demo/", host="help.example.test"))
+        expect(received).to_be_visible()
 
         pop = desk.get_by_role("region", name="Call from Vic Tor")
         expect(pop).to_be_visible()

@@ -169,7 +169,14 @@ def test_keyboard_only_on_a_360px_phone_in_the_dark_theme(
         background = panel.evaluate("el => getComputedStyle(el).backgroundColor")
         assert background == "rgb(31, 35, 43)"
 
-        page.keyboard.type("delivery", delay=40)
+        page.keyboard.type("deliver", delay=40)
+        expect(root.get_by_role("option").first).to_be_visible()
+        # Escape in the suggestions closes only them.
+        page.keyboard.press("Escape")
+        expect(root.get_by_role("option")).to_have_count(0)
+        expect(panel).to_be_visible()
+        expect(box).to_be_focused()
+        page.keyboard.type("y", delay=40)
         expect(root.get_by_role("option").first).to_be_visible()
         page.keyboard.press("ArrowDown")
         expect(box).to_have_attribute("aria-activedescendant", "fd-kc-option-0")
@@ -184,6 +191,8 @@ def test_keyboard_only_on_a_360px_phone_in_the_dark_theme(
         expect(root.locator("#fd-kc-thanks")).to_be_visible()
         page.keyboard.press("Escape")
         expect(panel).to_have_count(0)
+        # Focus goes back to the button that opened the panel, not to the page's top.
+        expect(page.get_by_role("button", name="Search help")).to_be_focused()
     finally:
         context.close()
 

@@ -26,6 +26,7 @@ from tests.browser.webchat_pages import (
     open_shop,
     say,
     start_chat,
+    transcript,
     wait_for_ended,
     wait_for_text,
     wait_until,
@@ -197,12 +198,45 @@ def test_chat_follows_refresh_navigation_and_sub_domain(
     say(page, "on the product page")
 
     open_shop(page, demo_server, transport, path="/demo/help.html", host="help.example.test")
+    say(page, "first on help")
     wait_for_text(page, "on the product page", party="Client")
     agent.say(cid, "on help")
     wait_for_text(page, "on help", party="Agent")
     assert conversation_id(page) == cid
-    assert log_texts(page) == ["on the shop", "after refresh", "on the product page", "on help"]
+    texts = ["on the shop", "after refresh", "on the product page", "first on help", "on help"]
+    assert log_texts(page) == texts
     assert agent.texts(cid) == log_texts(page)
+    held = transcript(page)
+    assert [m["index"] for m in held] == sorted(m["index"] for m in held)
+    assert [m["text"] for m in held if m["type"] == "Message"] == texts
+    assert page.page_errors == []
+
+
+def test_the_visitors_own_message_is_never_unread(
+    page: Any, demo_server: LiveServer, transport: str, agent: ChatAgent
+) -> None:
+    cid = _chatting(page, demo_server, transport, agent)
+    root = webchat(page)
+    box = root.locator("#fd-wc-input")
+    box.fill("minimizing at once")
+    # Sent and minimized in one go, before the server has answered.
+    box.evaluate(
+        """box => {
+            box.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', bubbles: true}));
+            box.getRootNode().querySelector('.fd-wc-min').click();
+        }"""
+    )
+    agent.wait_for_text(cid, "minimizing at once")
+    wait_until(
+        lambda: any(m["text"] == "minimizing at once" for m in transcript(page)),
+        message="the visitor's message back from the server",
+    )
+    assert root.locator(".fd-wc-badge").count() == 0
+    agent.say(cid, "an answer")
+    root.locator(".fd-wc-badge", has_text="1").wait_for()
+    agent.say(cid, "and another")
+    root.locator(".fd-wc-badge", has_text="2").wait_for()
+    assert cookie(page, "webchat.state.unreadMessages") == "2"
     assert page.page_errors == []
 
 

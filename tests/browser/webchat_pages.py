@@ -86,6 +86,15 @@ def say(page: Any, text: str) -> None:
     wait_for_text(page, text, party="Client")
 
 
+def transcript(page: Any) -> list[dict[str, Any]]:
+    """The messages ``WebChatService.getTranscript`` holds, in its order."""
+    found = page.evaluate(
+        "new Promise(r => CXBus.command('WebChatService.getTranscript')"
+        ".done(t => r(t.messages)).fail(() => r([])))"
+    )
+    return [dict(m) for m in found]
+
+
 def log_texts(page: Any, party: str | None = None) -> list[str]:
     selector = ".fd-wc-msg" + (f"[data-party={party}]" if party else "")
     return [str(t) for t in webchat(page).locator(f"{selector} .fd-wc-text").all_text_contents()]

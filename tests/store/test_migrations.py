@@ -71,7 +71,7 @@ def _schema_diff(connection: Connection) -> list[Any]:
 async def test_upgrade_from_empty_reaches_head(database: Database) -> None:
     assert await current_revision(database) is None
     await upgrade(database)
-    assert await current_revision(database) == head_revision() == "0007"
+    assert await current_revision(database) == head_revision() == "0008"
     assert await _tables(database) == TABLES
 
 
@@ -133,13 +133,20 @@ async def test_file_messages_become_notices_when_going_back_to_0002(database: Da
             {"now": now},
         )
         await conn.execute(
-            text("INSERT INTO messages VALUES ('c1', 1, 'file', NULL, 'a.png', NULL, :now)"),
+            text(
+                # The columns of revision 0002, which the test goes back to.
+                'INSERT INTO messages (conversation_id, "index", kind, member_id, text, data,'
+                " created_at) VALUES ('c1', 1, 'file', NULL, 'a.png', NULL, :now)"
+            ),
             {"now": now},
         )
     with pytest.raises(Exception, match=r"(?i)check"):
         async with database.engine.begin() as conn:
             await conn.execute(
-                text("INSERT INTO messages VALUES ('c1', 2, 'bogus', NULL, '', NULL, :now)"),
+                text(
+                    'INSERT INTO messages (conversation_id, "index", kind, member_id, text, data,'
+                    " created_at) VALUES ('c1', 2, 'bogus', NULL, '', NULL, :now)"
+                ),
                 {"now": now},
             )
     await downgrade(database, "0002")

@@ -319,6 +319,33 @@ async def test_the_desk_stream_accepts_the_cookie_from_the_desk_only(live: LiveS
     assert closed.value.rcvd.code == 4401
 
 
+async def test_behind_a_trusted_https_proxy_the_desk_uses_the_host_prefixed_cookie(
+    live: LiveServer,
+) -> None:
+    await make_agent(live.services, "ada")
+    # The proxy on 127.0.0.1, which uvicorn trusts by default, says the client came over https.
+    public = live.http.replace("http://", "https://")
+    forwarded = {"X-Forwarded-Proto": "https", "Origin": public}
+    async with httpx.AsyncClient(base_url=live.http) as http:
+        login = await http.post(
+            "/api/desk/login",
+            json={"email": "ada@example.test", "password": PASSWORD},
+            headers=forwarded,
+        )
+    assert login.status_code == 200, login.text
+    name, _, rest = login.headers["set-cookie"].partition("=")
+    assert name == "__Host-frontdesk_desk"
+    assert "secure" in rest.lower()
+    token = rest.partition(";")[0]
+    ws = await connect(
+        f"{live.ws}/api/agent/events",
+        origin=public,  # type: ignore[arg-type]
+        additional_headers={"Cookie": f"{name}={token}", "X-Forwarded-Proto": "https"},
+    )
+    assert (await next_frame(ws))["type"] == "ready"
+    await ws.close()
+
+
 async def _until_closed(ws: ClientConnection) -> None:
     while True:
         await next_frame(ws, heartbeats=True)
@@ -476,6 +503,44 @@ async def test_uploads_of_the_wrong_kind_or_size_are_refused(
     assert error_code(missing, 422) == "invalid_input"
     transcript = (await client.get(f"/api/agent/conversations/{chat['id']}", headers=agent)).json()
     assert transcript["conversation"]["last_index"] == 2
+
+
+async def test_replies_and_files_repeated_with_their_idempotency_key_are_stored_once(
+    embedded_client: httpx.AsyncClient,
+) -> None:
+    client = embedded_client
+    services: Services = client.app.state.services  # type: ignore[attr-defined]
+    chat, agent = await _accepted_chat(client, services)
+    base = f"/api/agent/conversations/{chat['id']}"
+    keyed = {**agent, "Idempotency-Key": "reply-1"}
+    copies = await asyncio.gather(
+        *(client.post(f"{base}/messages", json={"text": "Hi"}, headers=keyed) for _ in range(3))
+    )
+    assert [r.status_code for r in copies] == [201] * 3
+    assert {r.json()["message"]["index"] for r in copies} == {3}
+    assert "reply-1" not in copies[0].text
+    other = await client.post(f"{base}/messages", json={"text": "Bye"}, headers=keyed)
+    assert error_code(other, 409) == "idempotency_conflict"
+    for bad in ("x" * 65, "no spaces", "a/b"):
+        response = await client.post(
+            f"{base}/messages", json={"text": "Hi"}, headers={**agent, "Idempotency-Key": bad}
+        )
+        assert error_code(response, 422) == "invalid_input", bad
+    shares = await asyncio.gather(
+        *(
+            client.post(
+                f"{base}/files",
+                files={"file": ("a.png", PNG, "image/png")},
+                headers={**agent, "Idempotency-Key": "file-1"},
+            )
+            for _ in range(2)
+        )
+    )
+    assert [r.json()["message"]["index"] for r in shares] == [4, 4]
+    transcript = await client.get(base, headers=agent)
+    messages = transcript.json()["messages"]
+    assert [(m["index"], m["kind"]) for m in messages][-2:] == [(3, "text"), (4, "file")]
+    assert transcript.json()["conversation"]["last_index"] == 4
 
 
 async def test_agent_messages_and_files_are_rate_limited_per_member(

@@ -9,6 +9,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from frontdesk.actions.access_codes import redeem_access_code
 from frontdesk.actions.numbers import add_number
 from frontdesk.app import Services
 from frontdesk.store.models import Call
@@ -72,7 +73,13 @@ async def test_a_genesys_form_gets_number_code_tel_link_and_expiration(
     reply = await ask(client)
     assert reply.status_code == 200, reply.text
     body = reply.json()
-    assert set(body) == {"_access_number", "_access_code", "_tel_url", "_expiration_time"}
+    assert set(body) == {
+        "_access_number",
+        "_access_code",
+        "_tel_url",
+        "_expiration_time",
+        "_status_key",
+    }
     assert body["_access_number"] == NUMBER
     assert re.fullmatch(r"\d{6}", body["_access_code"])
     assert body["_tel_url"] == f"tel:{NUMBER},,{body['_access_code']}%23"
@@ -205,6 +212,50 @@ async def test_pages_are_reported_with_one_answer_for_every_code(
     async with services.database.session() as session:
         call = (await session.scalars(select(Call))).one()
     assert [page["title"] for page in call.pages] == ["Cart", "Standing desk"]
+
+
+async def status_of(client: httpx.AsyncClient, key: str) -> httpx.Response:
+    return await client.post(f"{BASE}/status", data={"_status_key": key}, headers=SITE_HEADERS)
+
+
+@pytest.mark.usefixtures("pool")
+async def test_a_widget_learns_that_its_own_call_came_in_and_nobody_elses(
+    client: httpx.AsyncClient, services: Services
+) -> None:
+    mine = (await ask(client)).json()
+    other = (await ask(client, _customer_number="+49 171 7654321")).json()
+    assert mine["_access_code"] not in mine["_status_key"]
+    waiting = await status_of(client, mine["_status_key"])
+    assert (waiting.status_code, waiting.json()) == (200, {"status": "waiting"})
+    assert waiting.headers["access-control-allow-origin"] == SITE
+
+    await redeem_access_code(
+        services.database,
+        services.broker,
+        services.settings,
+        dialled=mine["_access_number"],
+        code=mine["_access_code"],
+        caller_id="+15550001",
+    )
+    assert (await status_of(client, mine["_status_key"])).json() == {"status": "received"}
+    assert (await status_of(client, other["_status_key"])).json() == {"status": "waiting"}
+
+
+@pytest.mark.usefixtures("pool")
+async def test_unknown_tampered_and_foreign_status_keys_are_refused(
+    client: httpx.AsyncClient, services: Services
+) -> None:
+    key = (await ask(client)).json()["_status_key"]
+    flipped = key[:-2] + ("A" if key[-2] != "A" else "B") + key[-1]
+    foreign = services.keyring.seal({"call": "x"}, purpose="knowledge keys")
+    unknown = services.keyring.seal({"call": "no-such-call"}, purpose="click-to-call status")
+    for bad in ("", "v1.nonsense", flipped, foreign, unknown):
+        body = refused(await status_of(client, bad), 401, "invalid_token")
+        assert "call" not in body["error"]["details"]
+    stranger = await client.post(
+        f"{BASE}/status", data={"_status_key": key}, headers={"Origin": "https://evil.example"}
+    )
+    assert stranger.status_code == 403
 
 
 async def test_the_wait_estimate_is_per_queue(client: httpx.AsyncClient) -> None:

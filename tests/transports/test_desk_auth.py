@@ -152,6 +152,45 @@ async def test_logout_ends_the_session_and_clears_the_cookie(
     assert (await client.post("/api/desk/logout", headers=SAME_ORIGIN)).status_code == 204
 
 
+async def test_on_https_the_desk_cookie_has_the_host_prefix_and_only_that_name_counts(
+    client: httpx.AsyncClient, services: Services
+) -> None:
+    await _agent(services, "dana")
+    app = client.app  # type: ignore[attr-defined]
+    own = {"Origin": "https://testserver"}
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="https://testserver"
+    ) as https:
+        login = await _login(https, "dana@example.test", headers=own)
+        assert login.status_code == 200
+        cookie = login.headers["set-cookie"]
+        attributes = {part.strip().split("=")[0].lower() for part in cookie.split(";")}
+        assert cookie.startswith("__Host-frontdesk_desk=")
+        # What browsers demand of the prefix: Secure, Path=/ and no Domain.
+        assert {"secure", "path", "httponly"} <= attributes
+        assert "domain" not in attributes
+        assert "path=/;" in cookie.lower().replace(" ", "") + ";"
+        assert (await https.get("/api/desk/me")).status_code == 200
+        token = https.cookies["__Host-frontdesk_desk"]
+
+        # The unprefixed name is not read on https: a sibling sub-domain could have set it.
+        https.cookies.clear()
+        https.cookies.set("frontdesk_desk", token)
+        _error(await https.get("/api/desk/me"), 401, "unauthorized")
+        # Nor the prefixed one on http, where browsers would refuse to keep it.
+        client.cookies.set("__Host-frontdesk_desk", token)
+        _error(await client.get("/api/desk/me"), 401, "unauthorized")
+
+        https.cookies.clear()
+        https.cookies.set("__Host-frontdesk_desk", token)
+        logout = await https.post("/api/desk/logout", headers=own)
+        assert logout.status_code == 204
+        assert '__Host-frontdesk_desk=""' in logout.headers["set-cookie"]
+        assert "secure" in logout.headers["set-cookie"].lower()
+        https.cookies.set("__Host-frontdesk_desk", token)
+        _error(await https.get("/api/desk/me"), 401, "unauthorized")
+
+
 # --- bearer tokens --------------------------------------------------------------------------
 
 

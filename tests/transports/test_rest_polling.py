@@ -479,6 +479,44 @@ async def test_files_are_uploaded_listed_and_downloaded_by_the_chat_only(
     ]
 
 
+async def test_sends_and_uploads_repeated_with_their_idempotency_key_are_stored_once(
+    embedded_client: httpx.AsyncClient,
+) -> None:
+    client = embedded_client
+    services: Services = client.app.state.services  # type: ignore[attr-defined]
+    chat = await start_chat(client)
+    sends = [call(client, chat, "send", message="Hello", idempotencyKey="m-1") for _ in range(3)]
+    copies = await asyncio.gather(*sends)
+    assert [r.status_code for r in copies] == [200] * 3
+    other = await call(client, chat, "send", message="Bye", idempotencyKey="m-1")
+    assert refused(other, 409) == "idempotency_conflict"
+    for bad in ("x" * 65, "no spaces", "ä"):
+        response = await call(client, chat, "send", message="Hello", idempotencyKey=bad)
+        assert refused(response, 422) == "invalid_input", bad
+    # The original client sends no key; an empty field counts as none.
+    await ok(client, chat, "send", message="no key")
+    await ok(client, chat, "send", message="empty key", idempotencyKey="")
+
+    async def upload() -> httpx.Response:
+        return await client.post(
+            f"{SERVICE}/{chat['chatId']}/file",
+            data={**keys(chat), "idempotencyKey": "f-1"},
+            files={"file": ("photo.png", PNG, "image/png")},
+        )
+
+    uploads = await asyncio.gather(upload(), upload())
+    assert [r.status_code for r in uploads] == [200, 200]
+    assert uploads[0].json()["userData"] == uploads[1].json()["userData"]
+    polled = await ok(client, chat, "refresh", transcriptPosition="2")
+    assert entries(polled) == [
+        (2, "Message", "Hello", "Client"),
+        (3, "Message", "no key", "Client"),
+        (4, "Message", "empty key", "Client"),
+        (5, "FileUploaded", "photo.png", "Client"),
+    ]
+    assert (await get_conversation(services.database, chat["chatId"])).last_index == 5
+
+
 async def test_uploads_over_the_limit_are_refused(settings: Settings) -> None:
     async for client in _client_for(settings.replace(upload_max_bytes=100)):
         chat = await start_chat(client)

@@ -284,6 +284,30 @@ async def test_bad_input_gets_the_envelope_and_loses_nothing(
     assert await _count_conversations(services) == 1
 
 
+async def test_a_send_repeated_with_its_idempotency_key_is_stored_once(
+    embedded_client: httpx.AsyncClient,
+) -> None:
+    client = embedded_client
+    services: Services = client.app.state.services  # type: ignore[attr-defined]
+    chat = await start_chat(client)
+    url = f"{BASE}/{chat['id']}/members/{chat['member']['id']}/messages"
+    headers = visitor_headers(chat)
+    body = {"body": "Hello", "idempotencyKey": "8c0e2b1c-5a4f-4e57-9a57-0d5c8f1c2b3a"}
+    copies = await asyncio.gather(*(client.post(url, json=body, headers=headers) for _ in range(3)))
+    assert [r.status_code for r in copies] == [200] * 3
+    assert len({r.json()["id"] for r in copies}) == 1
+    assert copies[0].json()["id"] == f"{chat['id']}:2"
+    assert "idempotencyKey" not in copies[0].text
+    other = await client.post(url, json={**body, "body": "Bye"}, headers=headers)
+    assert error_code(other, 409) == "idempotency_conflict"
+    for bad in ("", "x" * 65, "no spaces", 7):
+        response = await client.post(url, json={**body, "idempotencyKey": bad}, headers=headers)
+        assert error_code(response, 422) == "invalid_input", bad
+    assert (await _send(client, chat, "without a key"))["id"] == f"{chat['id']}:3"
+    messages = await list_messages(services.database, chat["id"])
+    assert [(m.index, m.text) for m in messages] == [(1, ""), (2, "Hello"), (3, "without a key")]
+
+
 async def test_concurrent_visitor_and_agent_sends_are_gapless(
     client: httpx.AsyncClient, services: Services
 ) -> None:

@@ -509,6 +509,51 @@ async def test_images_are_uploaded_shown_and_fetched_by_the_session_only(
     assert [m.kind for m in await list_messages(services.database, sid)] == ["member-join", "file"]
 
 
+async def test_sends_and_images_repeated_with_their_idempotency_key_are_stored_once(
+    embedded_client: httpx.AsyncClient,
+) -> None:
+    client = embedded_client
+    services: Services = client.app.state.services  # type: ignore[attr-defined]
+    session = await start(client)
+    sid = session["sessionId"]
+    url = f"{BASE}/{sid}/messages"
+    body = {"operationId": "op-send", "idempotencyKey": "m-1", "data": {"type": "Text"}}
+    hello = {**body, "data": {"type": "Text", "text": "Hello"}}
+    copies = await asyncio.gather(
+        *(client.post(url, json=hello, headers=key(session)) for _ in range(3))
+    )
+    assert [r.status_code for r in copies] == [200] * 3
+    assert {r.json()["data"]["message"]["index"] for r in copies} == {2}
+    other = {**body, "data": {"type": "Text", "text": "Bye"}}
+    conflict = await client.post(url, json=other, headers=key(session))
+    # Not INVALID_SESSION: the client must not take its chat for lost.
+    assert refused(conflict, 409, "IDEMPOTENCY_CONFLICT") == "idempotency_conflict"
+    for bad in ("", "x" * 65, "no spaces"):
+        response = await client.post(
+            url, json={**hello, "idempotencyKey": bad}, headers=key(session)
+        )
+        assert refused(response, 422, "INVALID_INPUT") == "invalid_input", bad
+    assert (await say(client, session, "no key"))["index"] == 3
+
+    async def image() -> httpx.Response:
+        return await client.post(
+            f"{BASE}/{sid}/images",
+            data={"operationId": "op-image", "idempotencyKey": "f-1"},
+            files={"file": ("cart.png", PNG, "image/png")},
+            headers=key(session),
+        )
+
+    images = await asyncio.gather(image(), image())
+    assert [r.json()["data"]["message"]["index"] for r in images] == [4, 4]
+    stored = await list_messages(services.database, sid)
+    assert [(m.index, m.kind, m.text) for m in stored] == [
+        (1, "member-join", ""),
+        (2, "text", "Hello"),
+        (3, "text", "no key"),
+        (4, "file", "cart.png"),
+    ]
+
+
 # --- limits, processes and connections ----------------------------------------------------
 
 

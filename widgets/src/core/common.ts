@@ -36,3 +36,23 @@ export function commonOf(win: Window): Common | undefined {
   const common = win._genesys?.widgets?.['common'];
   return isRecord(common) && 'cookies' in common ? (common as unknown as Common) : undefined;
 }
+
+/** What has focus, inside Shadow DOM too (`null` when nothing but the page has it). */
+function focused(win: Window): Element | null {
+  let found = win.document.activeElement;
+  while (found?.shadowRoot?.activeElement) found = found.shadowRoot.activeElement;
+  return found === win.document.body ? null : found;
+}
+
+/**
+ * Remember what has focus now, to give focus back to it when the widget that is opening closes:
+ * a keyboard user goes on where they were, not at the top of the page. Focus the visitor has
+ * moved elsewhere meanwhile stays where it is.
+ */
+export function rememberFocus(win: Window): () => void {
+  const opener = focused(win);
+  return () => {
+    const now = focused(win);
+    if (opener?.isConnected && (!now || now.tagName === 'FRONTDESK-WIDGET')) (opener as HTMLElement).focus();
+  };
+}

@@ -6,7 +6,7 @@
  * cookies belong to the service, which clears them when `ClickToCall.expired` is published.
  */
 import { h, render } from 'preact';
-import { commonOf, isRecord, type Common } from '../../core/common';
+import { commonOf, isRecord, rememberFocus, type Common } from '../../core/common';
 import type { CommandCall, CXBusGlobal, PluginInterface } from '../../core/types';
 import { builtInValid, fieldsOf, type Field } from '../webchat/form';
 import * as N from './names';
@@ -66,6 +66,7 @@ export function registerClickToCall(bus: CXBusGlobal, win: Window): PluginInterf
   let ticker: ReturnType<typeof setInterval> | undefined;
   let waitTimer: ReturnType<typeof setTimeout> | undefined;
   let focusTarget: string | undefined;
+  let giveFocusBack = (): void => undefined;
   let meta: Meta = {};
   const spoken = new Set<number>();
   const view: ClickToCallView = {
@@ -191,8 +192,13 @@ export function registerClickToCall(bus: CXBusGlobal, win: Window): PluginInterf
   const problemOf = (field: Field, event: Event | undefined): Problem | undefined => {
     const value = view.values[field.name] ?? '';
     if (!builtInValid(field, value)) return value.trim() === '' ? 'required' : 'invalid';
-    if (field.name === 'phonenumber' && value.trim() !== '' && !N.PHONE.test(value.replace(/\s+/g, ''))) {
-      return 'phone';
+    const phone = value.replace(/\s+/g, '');
+    if (field.name === 'phonenumber' && phone !== '') {
+      // Say what is wrong: characters that are not digits, or how many digits there are.
+      if (!N.PHONE.test(phone)) return 'phone';
+      const digits = phone.replace('+', '').length;
+      if (digits < N.PHONE_DIGITS.min) return 'short';
+      if (digits > N.PHONE_DIGITS.max) return 'long';
     }
     if (!field.validate) return undefined;
     const root = mounted?.shadow;
@@ -247,6 +253,7 @@ export function registerClickToCall(bus: CXBusGlobal, win: Window): PluginInterf
   // Open, close, minimize
 
   const open = async (data: Options): Promise<void> => {
+    giveFocusBack = rememberFocus(win);
     view.open = true;
     view.minimized = data['minimized'] === true;
     view.confirm = undefined;
@@ -284,6 +291,7 @@ export function registerClickToCall(bus: CXBusGlobal, win: Window): PluginInterf
     plugin.data('open', false);
     plugin.command('App.deregisterAutoLoad').fail(noop);
     draw();
+    giveFocusBack();
     if (cancelled) publish('cancelled');
     publish('closed');
   };
@@ -311,6 +319,14 @@ export function registerClickToCall(bus: CXBusGlobal, win: Window): PluginInterf
       if (yes) return close();
       focusTarget = '.fd-c2c-close';
       draw();
+    },
+    escape() {
+      if (view.confirm) return actions.answer(false);
+      if (view.minimized) return;
+      // A number stays on screen, out of the way; anything else closes (asking first if typed in).
+      if (view.stage !== 'number') return actions.requestClose();
+      focusTarget = '.fd-c2c-min';
+      minimize(true);
     },
     submit,
     edit(field, value, event) {
@@ -358,6 +374,16 @@ export function registerClickToCall(bus: CXBusGlobal, win: Window): PluginInterf
   plugin.registerEvents(['ready', 'opened', 'closed', 'started', 'cancelled', 'submitted', 'completed',
     'expired', 'minimized', 'unminimized']);
 
+  // The IVR took the code: no countdown any more, the visitor knows they got through.
+  plugin.subscribe(`${N.SERVICE}.callReceived`, () => {
+    if (!view.number) return;
+    stopTimers();
+    view.number = undefined;
+    view.waitMinutes = undefined;
+    view.stage = 'received';
+    view.announce = '';
+    draw();
+  });
   plugin.subscribe('App.ready', () => {
     if (common) return;
     common = commonOf(win);

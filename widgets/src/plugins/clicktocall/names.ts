@@ -9,8 +9,10 @@ export const OPEN_COOKIE = 'clicktocall.state.open';
 
 export const SERVICE = 'ClickToCallService';
 
-/** Digits and an optional leading "+" (spaces are allowed between them, and dropped). */
-export const PHONE = /^\+?[0-9]{6,15}$/;
+/** Digits and an optional leading "+" (spaces are allowed between them, and dropped)... */
+export const PHONE = /^\+?[0-9]+$/;
+/** ...6 to 15 of them (the longest international number has 15). */
+export const PHONE_DIGITS = { min: 6, max: 15 };
 
 const row = (name: string, key: string, extra: Record<string, unknown> = {}) => ({
   id: `cx_clicktocall_form_${name}`, name, maxlength: '100', label: `@i18n:clicktocall.${key}`, ...extra,

@@ -25,6 +25,7 @@ overflow-wrap:anywhere}
 .fd-c2c-code{font:700 26px/1.2 ui-monospace,Menlo,Consolas,monospace;letter-spacing:.18em;
 padding:8px 12px;background:var(--fd-surface);border-radius:8px;align-self:flex-start}
 .fd-c2c-muted{font-size:13px;color:var(--fd-muted)}
+.fd-c2c-received{font-weight:600}
 .fd-c2c-overlay{position:absolute;inset:0;padding:16px;background:var(--fd-bg);display:flex;
 flex-direction:column;justify-content:center;gap:12px}
 .fd-c2c-actions{display:flex;gap:8px;flex-wrap:wrap}

@@ -5,8 +5,8 @@
 import { h, type ComponentChild } from 'preact';
 import type { Field } from '../webchat/form';
 
-export type Stage = 'form' | 'requesting' | 'number' | 'expired';
-export type Problem = 'required' | 'phone' | 'invalid';
+export type Stage = 'form' | 'requesting' | 'number' | 'received' | 'expired';
+export type Problem = 'required' | 'phone' | 'short' | 'long' | 'invalid';
 
 export interface HeldNumber {
   phone: string;
@@ -34,6 +34,8 @@ export interface ClickToCallActions {
   toggleMinimize(): void;
   requestClose(): void;
   answer(yes: boolean): void;
+  /** Escape: cancel a question, else minimize a number or close the window. */
+  escape(): void;
   submit(event: Event): void;
   edit(field: Field, value: string, event: Event): void;
   again(): void;
@@ -47,7 +49,9 @@ export function clock(seconds: number): string {
   return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, '0')}`;
 }
 
-const PROBLEM_KEYS: Record<Problem, string> = { required: 'Required', phone: 'InvalidPhone', invalid: 'Invalid' };
+const PROBLEM_KEYS: Record<Problem, string> = {
+  required: 'Required', phone: 'InvalidPhone', short: 'PhoneTooShort', long: 'PhoneTooLong', invalid: 'Invalid',
+};
 
 function fieldView(field: Field, view: ClickToCallView, actions: ClickToCallActions, t: T): ComponentChild {
   const problem = view.invalid[field.name];
@@ -88,6 +92,9 @@ function bodyView(view: ClickToCallView, actions: ClickToCallActions, t: T): Com
         : null,
     ];
   }
+  if (view.stage === 'received') {
+    return h('p', { class: 'fd-c2c-received', id: 'fd-c2c-received', role: 'status' }, t('CallReceived'));
+  }
   if (view.stage === 'expired') {
     return [
       h('p', { class: 'fd-c2c-expired', role: 'status' }, t('Expired')),
@@ -120,7 +127,9 @@ export function ClickToCallPanel({ view, actions, t }: {
     class: 'fd-c2c-window cx-clicktocall', role: 'dialog', 'aria-labelledby': 'fd-c2c-title',
     'data-minimized': String(view.minimized), 'data-stage': view.stage,
     onKeyDown: (event: KeyboardEvent) => {
-      if (event.key === 'Escape' && view.confirm) actions.answer(false);
+      if (event.key !== 'Escape' || event.defaultPrevented) return;
+      event.preventDefault();
+      actions.escape();
     },
   },
   h('header', { class: 'fd-c2c-bar' },

@@ -6,6 +6,8 @@ export const NUMBER_COOKIES = {
   phoneNumber: 'clicktocall.state.phone_number',
   accessCode: 'clicktocall.state.access_code',
   telHref: 'clicktocall.state.phone_tel_href',
+  /** The server's sealed key for asking whether the call came in (never readable here). */
+  statusKey: 'clicktocall.state.keys',
 } as const;
 
 export const INVALID_CONFIGURATION = 'Invalid configuration';

@@ -3,8 +3,10 @@
  * code, keeps them in the four `clicktocall.state.*` number cookies until they expire, and gives
  * them back after a refresh, a navigation or a move to another sub-domain (`restore`).
  *
- * The cookies hold only the contact centre's number, the code, its `tel:` link and the expiry
- * time; nothing the visitor typed is stored anywhere in the browser.
+ * The cookies hold only the contact centre's number, the code, its `tel:` link, the expiry
+ * time and the server's sealed status key; nothing the visitor typed is stored in the browser.
+ * While ClickToCall shows a number, the service asks the server every few seconds whether the
+ * call came in, and publishes `callReceived` when it did.
  */
 import { commonOf, isRecord, type Common } from '../../core/common';
 import type { CXBusGlobal, PluginInterface } from '../../core/types';
@@ -13,6 +15,8 @@ import * as N from './names';
 export interface ServiceSetup {
   fetch?: typeof fetch;
   now?: () => number;
+  /** ms between questions about the call (default 4000). */
+  statusInterval?: number;
 }
 
 /** The `numberReceived` event, and what `requestNumber` resolves with. */
@@ -41,11 +45,15 @@ interface Held {
   phone: string;
   code: string;
   href: string;
+  key: string;
 }
 
 type Options = Record<string, unknown>;
 
 const DEFAULT_TIMEOUT_MS = 3000;
+const STATUS_INTERVAL_MS = 4000;
+// The server's sealed key: base64url after a version prefix, and cookie-sized.
+const SEALED_KEY = /^[A-Za-z0-9._-]{1,1000}$/;
 // A `tel:` link and nothing else: a hostile server must not hand the page a javascript: link.
 const SAFE_TEL = /^tel:[0-9+*#%,;pPwW.-]+$/;
 
@@ -99,13 +107,15 @@ export function registerClickToCallService(bus: CXBusGlobal, win: Window,
     const href = cookies().get(N.NUMBER_COOKIES.telHref) ?? '';
     if (!Number.isFinite(expire) || expire <= 0 || !phone || !href) return undefined;
     return { expire, phone, href: safeTelHref(href, phone),
-      code: cookies().get(N.NUMBER_COOKIES.accessCode) ?? '' };
+      code: cookies().get(N.NUMBER_COOKIES.accessCode) ?? '', key: cookies().get(N.NUMBER_COOKIES.statusKey) ?? '' };
   };
   const hold = (number: Held): void => {
     cookies().set(N.NUMBER_COOKIES.expire, String(number.expire));
     cookies().set(N.NUMBER_COOKIES.phoneNumber, number.phone);
     cookies().set(N.NUMBER_COOKIES.accessCode, number.code);
     cookies().set(N.NUMBER_COOKIES.telHref, number.href);
+    if (number.key) cookies().set(N.NUMBER_COOKIES.statusKey, number.key);
+    else cookies().remove(N.NUMBER_COOKIES.statusKey);
   };
   const forget = (): void => {
     for (const name of Object.values(N.NUMBER_COOKIES)) cookies().remove(name);
@@ -168,8 +178,10 @@ export function registerClickToCallService(bus: CXBusGlobal, win: Window,
     const code = text(reply['_access_code']);
     const href = config['autoDialAccessCode'] === false
       ? safeTelHref(undefined, number) : safeTelHref(reply['_tel_url'], number);
-    hold({ expire: now() + seconds * 1000, phone: number, code, href });
+    const key = text(reply['_status_key']);
+    hold({ expire: now() + seconds * 1000, phone: number, code, href, key: SEALED_KEY.test(key) ? key : '' });
     reported = href;
+    watch();
     return received({ sPhoneNumber: number, sAccessCode: code, sPhoneTelHref: href, iExpireTime: seconds });
   };
 
@@ -180,6 +192,45 @@ export function registerClickToCallService(bus: CXBusGlobal, win: Window,
     const form = new URLSearchParams({ _access_number: number.phone, _access_code: number.code,
       _genesys_url: win.location.href, _genesys_pageTitle: win.document.title });
     send(endpoint('pages'), { method: 'POST', body: form }).catch(() => undefined);
+  };
+
+  // Whether the call came in: asked while a number is shown, until it came in or expired.
+
+  let watching: ReturnType<typeof setTimeout> | undefined;
+  /** Each start or stop begins a new round; an answer from an older round is dropped. */
+  let round = 0;
+  const stopWatching = (): void => {
+    round++;
+    clearTimeout(watching);
+  };
+  const askStatus = async (mine: number): Promise<void> => {
+    const number = held();
+    if (!number?.key || number.expire <= now() || !text(config['dataURL'])) return;
+    let status = '';
+    let refused = false;
+    try {
+      const response = await send(endpoint('status'), { method: 'POST',
+        body: new URLSearchParams({ _status_key: number.key }) });
+      const body: unknown = await response.json().catch(() => undefined);
+      if (isRecord(body)) status = text(body['status']);
+      // A key the server refuses stays refused; anything else (busy, offline) may pass.
+      refused = response.status === 401 || response.status === 403;
+    } catch {
+      // Offline for a moment: ask again later.
+    }
+    if (mine !== round) return;
+    if (status === 'received') {
+      plugin.publish('callReceived', { sPhoneNumber: number.phone, sAccessCode: number.code });
+      return;
+    }
+    if (refused || status === 'expired') return;
+    watching = setTimeout(() => void askStatus(mine), setup.statusInterval ?? STATUS_INTERVAL_MS);
+  };
+  const watch = (): void => {
+    stopWatching();
+    const mine = round;
+    // Asked at once: a page opened after the call came in says so straight away.
+    watching = setTimeout(() => void askStatus(mine), 0);
   };
 
   const restore = (): Restored => {
@@ -230,12 +281,18 @@ export function registerClickToCallService(bus: CXBusGlobal, win: Window,
   command('requestNumber', requestNumber);
   command('restore', restore);
   command('getEstimatedWaitTime', waitTime);
-  plugin.registerEvents(['ready', 'restored', 'numberReceived']);
+  plugin.registerEvents(['ready', 'restored', 'numberReceived', 'callReceived']);
 
   // The number's cookies go when ClickToCall says it expired.
   plugin.subscribe('ClickToCall.expired', () => {
+    stopWatching();
     if (common) forget();
   });
+  // Nobody looks at a closed window: the server is asked only while it is open.
+  plugin.subscribe('ClickToCall.opened', () => {
+    if (common && held()) watch();
+  });
+  plugin.subscribe('ClickToCall.closed', stopWatching);
   plugin.subscribe('App.ready', () => {
     if (common) return;
     common = commonOf(win);

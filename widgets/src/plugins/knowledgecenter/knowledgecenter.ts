@@ -5,7 +5,7 @@
  * the search session (and its cookies) stays the service's business.
  */
 import { h, render } from 'preact';
-import { commonOf, isRecord, type Common } from '../../core/common';
+import { commonOf, isRecord, rememberFocus, type Common } from '../../core/common';
 import type { CXBusGlobal, PluginInterface } from '../../core/types';
 import type { KnowledgeCategory, KnowledgeDocument } from '../knowledgecenterservice/documents';
 import * as N from './names';
@@ -46,6 +46,7 @@ export function registerKnowledgeCenter(bus: CXBusGlobal, win: Window): PluginIn
   let common: Common | undefined;
   let mounted: { root: HTMLElement; shadow: ShadowRoot } | undefined;
   let focusTarget: string | undefined;
+  let giveFocusBack = (): void => undefined;
   let suggestTimer: ReturnType<typeof setTimeout> | undefined;
   // Requests are numbered, so a slow old reply never overwrites a newer one; suggestions and
   // results count apart, so typing on does not drop the results of a search under way.
@@ -258,6 +259,7 @@ export function registerKnowledgeCenter(bus: CXBusGlobal, win: Window): PluginIn
   // Open and close
 
   const open = (data: Options): void => {
+    if (!view.open) giveFocusBack = rememberFocus(win);
     view.open = true;
     view.error = '';
     plugin.data('open', true);
@@ -278,6 +280,7 @@ export function registerKnowledgeCenter(bus: CXBusGlobal, win: Window): PluginIn
     view.open = false;
     plugin.data('open', false);
     draw();
+    giveFocusBack();
     plugin.publish('closed', {});
   };
 

@@ -14,6 +14,15 @@ export function createActions(c: WebChat): WebChatActions {
     ...fileActions(c),
     openFromButton: () => c.plugin.command('open').fail(() => undefined),
     toggleMinimize: () => minimize(c, !view.minimized),
+    escape() {
+      if (view.confirm) return actions.answer(false);
+      if (view.emojiOpen) return actions.toggleEmojis(false);
+      if (view.minimized) return;
+      // A running chat goes out of the way, still running; a form or an ended chat closes.
+      if (!c.active) return actions.requestClose();
+      c.focusTarget = '.fd-wc-min';
+      minimize(c, true);
+    },
     requestClose() {
       const typed = Object.values(view.values).some((value) => value !== '' && value !== 'false');
       if (view.stage === 'form' && typed && c.option('confirmFormCloseEnabled') !== false) view.confirm = 'close';

@@ -2,7 +2,7 @@
  * The chat window's life: open (form or running chat), close, minimize; and for async chat,
  * hide with the chat kept, and reveal again when a message arrives.
  */
-import { isRecord } from '../../core/common';
+import { isRecord, rememberFocus } from '../../core/common';
 import { count, type Options, type WebChat } from './context';
 import { DEFAULT_FORM } from './form';
 import { newMeta } from './metadata';
@@ -14,6 +14,7 @@ import { clearUnread, markRead, updateUnread } from './unread';
 /** Show the window: the running chat, or a fresh registration form (`open` options). */
 export function open(c: WebChat, data: Options): void {
   const view = c.view;
+  c.giveFocusBack = rememberFocus(c.win);
   view.open = true;
   view.shown = true;
   view.minimized = data['minimized'] === true;
@@ -71,9 +72,7 @@ export function close(c: WebChat): void {
   c.cookies().set(UI_COOKIES.open, 'false');
   c.cookies().remove(UI_COOKIES.lastRead);
   c.plugin.data('open', false);
-  view.button = c.buttonEnabled();
-  c.focusTarget = '.fd-wc-button';
-  c.draw();
+  leave(c);
   if (!c.active && !c.meta.started && !c.meta.cancelled) c.announce('cancelled', 'cancelled');
   c.announce('closed', 'closed');
 }
@@ -90,10 +89,16 @@ export function hide(c: WebChat): void {
   // Hidden counts like minimized: what arrives from now on is unread.
   markRead(c);
   c.plugin.data('open', false);
-  view.button = c.buttonEnabled();
+  leave(c);
+  c.announce('closed', 'closed');
+}
+
+/** The window has gone: the chat button comes back and takes focus, else what opened the window. */
+function leave(c: WebChat): void {
+  c.view.button = c.buttonEnabled();
   c.focusTarget = '.fd-wc-button';
   c.draw();
-  c.announce('closed', 'closed');
+  if (!c.view.button) c.giveFocusBack();
 }
 
 /** A hidden async chat comes back for a new message: in full, or minimized with its badge. */

@@ -42,6 +42,8 @@ export interface WebChat {
   lastRead: number;
   injected: number;
   focusTarget: string | undefined;
+  /** Focus back to what opened the window (when there is no chat button to take it). */
+  giveFocusBack: () => void;
   /** Where the caret goes in the message box after the next draw. */
   caret: number | undefined;
   /** The transcript after the next draw: at its end, or where it was (older messages went in above). */
@@ -93,6 +95,7 @@ export function createWebChat(plugin: PluginInterface, win: Window): WebChat {
     lastRead: 0,
     injected: 0,
     focusTarget: undefined,
+    giveFocusBack: () => undefined,
     caret: undefined,
     scrollTo: undefined,
     restoreUnread: undefined,

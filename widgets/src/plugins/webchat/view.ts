@@ -67,6 +67,8 @@ export interface WebChatView {
 export interface WebChatActions {
   openFromButton(): void;
   toggleMinimize(): void;
+  /** Escape: cancel a question, close the emoji menu, minimize a running chat or close the window. */
+  escape(): void;
   requestClose(): void;
   answer(yes: boolean): void;
   submit(event: Event): void;
@@ -256,7 +258,9 @@ export function WebChatPanel({ view, actions, t }: {
       class: 'fd-wc-window cx-webchat', role: 'dialog', 'aria-labelledby': 'fd-wc-title',
       'data-minimized': String(view.minimized),
       onKeyDown: (event: KeyboardEvent) => {
-        if (event.key === 'Escape' && view.confirm) actions.answer(false);
+        if (event.key !== 'Escape' || event.defaultPrevented) return;
+        event.preventDefault();
+        actions.escape();
       },
     },
     h('header', { class: 'fd-wc-bar' },

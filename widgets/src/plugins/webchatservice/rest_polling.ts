@@ -9,6 +9,7 @@ import { isRecord } from '../../core/common';
 import type { ChatMessage, PartyType } from './messages';
 import { clamp, httpCall, number, queueStatus, text, watchNetwork, type HttpError } from './rest_http';
 import { createPollTimer } from './poll_timer';
+import { sendOnce } from './resend';
 import { acquireStartLock } from './start_lock';
 import type {
   ChatTransport, Received, StartRequest, TransportListener, TransportSession, TransportSetup,
@@ -286,7 +287,7 @@ export function createRestPollingTransport(setup: TransportSetup): ChatTransport
     },
     lastId: () => cookies.get(REST_COOKIES.index),
     current,
-    send: (message) => act('send', { message, messageType: 'text' }),
+    send: (message) => sendOnce((idempotencyKey) => act('send', { message, messageType: 'text', idempotencyKey })),
     async typing(preview) {
       clearTimeout(typingTimer);
       // Stopped once no call came for a little longer than the session's 2 s throttle.
@@ -334,9 +335,12 @@ export function createRestPollingTransport(setup: TransportSetup): ChatTransport
       return act('updateData', fields);
     },
     async sendFile(file) {
-      const form = new FormData();
-      form.append('file', file, file.name);
-      const reply = await post(chat('file'), {}, form);
+      const reply = await sendOnce((idempotencyKey) => {
+        const form = new FormData();
+        form.append('file', file, file.name);
+        form.append('idempotencyKey', idempotencyKey);
+        return post(chat('file'), {}, form);
+      });
       timer.activity();
       return reply;
     },

@@ -74,8 +74,8 @@ export function createSession(setup: SessionSetup): ChatSession {
   let transport = setup.makeTransport();
   let session: TransportSession | undefined;
   let restoring: Promise<unknown> | undefined;
-  let transcript: ChatMessage[] = [];
-  let originals: unknown[] = [];
+  /** What was published, with the transport's originals, in index order whatever order it came in. */
+  let held: { message: ChatMessage; original: unknown }[] = [];
   let startTime = 0;
   let endTime = 0;
   let typingSent = 0;
@@ -169,8 +169,11 @@ export function createSession(setup: SessionSetup): ChatSession {
     while (seen.has(lastIndex + 1)) lastIndex++;
     const lastId = seen.get(lastIndex);
     if (lastId) transport?.rememberLast(lastId);
-    transcript = old ? [...published.messages, ...transcript] : [...transcript, ...published.messages];
-    originals = old ? [...published.originalMessages, ...originals] : [...originals, ...published.originalMessages];
+    published.messages.forEach((message, at) => {
+      let place = held.length;
+      while (place > 0 && held[place - 1]!.message.index > message.index) place--;
+      held.splice(place, 0, { message, original: published.originalMessages[at] });
+    });
     if (published.messages.length) {
       plugin.publish('messageReceived', {
         ...published, restoring: replay, sessionData: session.data, ...(old ? { oldMessages: true } : {}),
@@ -255,8 +258,7 @@ export function createSession(setup: SessionSetup): ChatSession {
   const begin = (active: ChatTransport, started: TransportSession, replay: boolean): void => {
     transport = active;
     session = started;
-    transcript = [];
-    originals = [];
+    held = [];
     agents.reset();
     seen.clear();
     lastIndex = 0;
@@ -411,7 +413,9 @@ export function createSession(setup: SessionSetup): ChatSession {
       return session !== undefined;
     },
     data: () => session?.data,
-    transcript: () => ({ messages: transcript, originalMessages: originals }),
+    transcript: () => ({
+      messages: held.map((item) => item.message), originalMessages: held.map((item) => item.original),
+    }),
     agents: () => agents.list(),
     stats: () => ({
       agents: agents.list(), startTime, endTime,

@@ -8,6 +8,7 @@ import { isRecord } from '../../core/common';
 import { saveDownload } from './download';
 import { createRequest } from './http';
 import type { Party } from './messages';
+import { sendOnce } from './resend';
 import type {
   ChatTransport, Received, StartRequest, TransportListener, TransportSession, TransportSetup,
 } from './transport';
@@ -245,7 +246,8 @@ export function createV2Transport(setup: TransportSetup): ChatTransport {
     lastId: () => cookies.get(V2_COOKIES.last),
     current,
     async send(message) {
-      const reply = await request<unknown>('POST', `${own()}/messages`, { body: message });
+      const reply = await sendOnce((idempotencyKey) =>
+        request<unknown>('POST', `${own()}/messages`, { body: message, idempotencyKey }));
       if (isRecord(reply)) {
         serial(async () => {
           const [received] = await read([reply as RawMessage]);

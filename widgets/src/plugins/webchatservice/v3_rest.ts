@@ -8,6 +8,7 @@
 import { isRecord } from '../../core/common';
 import { saveDownload } from './download';
 import type { ChatMessage, PartyType } from './messages';
+import { sendOnce } from './resend';
 import { httpCall, number, queueStatus, text, watchNetwork, type HttpError } from './rest_http';
 import { electLeader, type TabLeader } from './tab_leader';
 import type {
@@ -332,8 +333,8 @@ export function createV3Transport(setup: TransportSetup): ChatTransport {
     lastId: () => cookies.get(V3_COOKIES.index),
     current,
     async send(message) {
-      const made = await call<Record<string, unknown>>('POST', `${own()}/messages`,
-        { operationId: operationId(), data: { type: 'Text', text: message } });
+      const made = await sendOnce((idempotencyKey) => call<Record<string, unknown>>('POST', `${own()}/messages`,
+        { operationId: operationId(), idempotencyKey, data: { type: 'Text', text: message } }));
       const [item] = read(isRecord(made['message']) ? [made['message'] as V3Message] : []);
       if (item) listener?.pushed(item);
       return made;
@@ -377,10 +378,13 @@ export function createV3Transport(setup: TransportSetup): ChatTransport {
     },
     updateUserData: (data) => call('PUT', `${own()}/userdata`, { operationId: operationId(), data }),
     async sendFile(file) {
-      const form = new FormData();
-      form.append('file', file, file.name);
-      form.append('operationId', operationId());
-      const made = await call<Record<string, unknown>>('POST', `${own()}/images`, form);
+      const made = await sendOnce((idempotencyKey) => {
+        const form = new FormData();
+        form.append('file', file, file.name);
+        form.append('operationId', operationId());
+        form.append('idempotencyKey', idempotencyKey);
+        return call<Record<string, unknown>>('POST', `${own()}/images`, form);
+      });
       const [item] = read(isRecord(made['message']) ? [made['message'] as V3Message] : []);
       if (item) listener?.pushed(item);
       return made;

@@ -66,6 +66,15 @@ describe('ClickToCall', () => {
     fill('#cx_clicktocall_form_phonenumber', '0171-CALL-ME');
     submit();
     expect($('#cx_clicktocall_form_phonenumber-error').textContent).toContain('digits only');
+    // Digits, but too few or too many: the message says so (re-checked while typing).
+    fill('#cx_clicktocall_form_phonenumber', '12');
+    expect($('#cx_clicktocall_form_phonenumber-error').textContent).toBe(
+      'This number is too short: please give at least 6 digits.');
+    fill('#cx_clicktocall_form_phonenumber', '+49 171 1234567 8901');
+    expect($('#cx_clicktocall_form_phonenumber-error').textContent).toBe(
+      'This number is too long: a phone number has at most 15 digits.');
+    submit();
+    expect($('#cx_clicktocall_form_phonenumber-error').textContent).toContain('too long');
     expect(p.server.sent).toHaveLength(0);
     fill('#cx_clicktocall_form_phonenumber', '+49 171 1234567');
     expect(has('#cx_clicktocall_form_phonenumber-error')).toBe(false);
@@ -89,6 +98,41 @@ describe('ClickToCall', () => {
     expect(p.autoLoad()).toEqual({ ClickToCall: true });
     const values = p.fake.cookies.map((c) => decodeURIComponent(c.value)).join(' ');
     expect(values).not.toMatch(/Vic|171/);
+  });
+
+  it('shows that the call came in: the countdown stops, the service stops asking', async () => {
+    const p = await page({ ewt: { display: false } });
+    await requestNumber(p);
+    const key = p.cookie(C.statusKey);
+    expect(key).toBe('v1.key-123456');
+    await vi.waitFor(() => expect(p.server.statusAsked().length).toBeGreaterThan(1));
+    expect(new Set(p.server.statusAsked())).toEqual(new Set([key]));
+    expect(has('#fd-c2c-received')).toBe(false);
+
+    p.server.setStatus(key!, 'received');
+    await vi.waitFor(() => expect(has('#fd-c2c-received')).toBe(true));
+    expect($('#fd-c2c-received').textContent).toBe('Call received — an agent will be with you shortly.');
+    expect($('#fd-c2c-received').getAttribute('role')).toBe('status');
+    expect(has('#fd-c2c-countdown')).toBe(false);
+    expect(p.named('ClickToCallService.callReceived').map((e) => e.data))
+      .toEqual([{ sPhoneNumber: '+12025550100', sAccessCode: '123456' }]);
+    const asked = p.server.statusAsked().length;
+    await new Promise((resolve) => setTimeout(resolve, 150));  // several intervals of 20 ms
+    expect(p.server.statusAsked()).toHaveLength(asked);
+  });
+
+  it('asks about the call only while the window is open', async () => {
+    const p = await page({ ewt: { display: false } });
+    await requestNumber(p);
+    await vi.waitFor(() => expect(p.server.statusAsked().length).toBeGreaterThan(0));
+    await p.bus.command('ClickToCall.close');
+    await settle();
+    const asked = p.server.statusAsked().length;
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(p.server.statusAsked()).toHaveLength(asked);
+    await p.bus.command('ClickToCall.open');
+    await vi.waitFor(() => expect(p.server.statusAsked().length).toBeGreaterThan(asked));
+    expect(has('#fd-c2c-number')).toBe(true);
   });
 
   it('counts down to expiry: the number goes, its cookies go, autoLoadList flips to false', async () => {

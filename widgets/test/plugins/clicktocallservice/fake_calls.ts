@@ -25,6 +25,8 @@ export function fakeCalls() {
   /** When set, answers instead of the server: [status, body], or 'offline' to fail the fetch. */
   let override: ((call: Sent) => [number, unknown] | 'offline' | undefined) | undefined;
   let wait = 90;
+  /** What `/status` says per sealed key; `waiting` for any other. */
+  const statuses = new Map<string, string>();
   const answer = (status: number, body: unknown): Response =>
     new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
   const fetch = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
@@ -42,10 +44,15 @@ export function fakeCalls() {
       return answer(200, { queue: call.url.searchParams.get('queue') ?? 'default', estimated_wait_seconds: wait });
     }
     if (call.url.pathname.endsWith('/pages')) return new Response(null, { status: 204 });
+    if (call.url.pathname.endsWith('/status')) {
+      const key = call.form.get('_status_key') ?? '';
+      if (!key.startsWith('v1.')) return answer(401, { error: { code: 'invalid_token', message: 'no', details: {} } });
+      return answer(200, { status: statuses.get(key) ?? 'waiting' });
+    }
     codes += 1;
     const code = String(123455 + codes);
     return answer(200, { _access_number: '+12025550100', _access_code: code,
-      _tel_url: `tel:+12025550100,,${code}%23`, _expiration_time: 600 });
+      _tel_url: `tel:+12025550100,,${code}%23`, _expiration_time: 600, _status_key: `v1.key-${code}` });
   });
   return {
     sent,
@@ -56,6 +63,12 @@ export function fakeCalls() {
     setWait(seconds: number) {
       wait = seconds;
     },
+    /** The IVR took (or the server otherwise answers for) the call of `key`. */
+    setStatus(key: string, status: string) {
+      statuses.set(key, status);
+    },
+    /** The status questions asked so far, by key. */
+    statusAsked: () => sent.filter((c) => c.url.pathname.endsWith('/status')).map((c) => c.form.get('_status_key')),
   };
 }
 
@@ -72,11 +85,12 @@ export async function bootCalls(clicktocall: Record<string, unknown>, cookies: R
   for (const [name, value] of Object.entries(cookies)) setCookie(name, value);
   const made = makeBus();
   const events: BusEvent[] = [];
-  for (const event of ['ClickToCallService.restored', 'ClickToCallService.numberReceived']) {
+  for (const event of ['ClickToCallService.restored', 'ClickToCallService.numberReceived',
+    'ClickToCallService.callReceived']) {
     made.bus.subscribe(event, (e) => events.push(e));
   }
   startApp(made.bus, window, { jar: fake.jar });
-  registerClickToCallService(made.bus, window, { fetch: server.fetch, ...(now ? { now } : {}) });
+  registerClickToCallService(made.bus, window, { fetch: server.fetch, statusInterval: 20, ...(now ? { now } : {}) });
   extra?.(made.bus, window);
   await vi.waitFor(() => expect(made.bus.data('App.ready')).toBe(true));
   await flush();

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as N from '../../../src/plugins/clicktocallservice/names';
 import { safeTelHref } from '../../../src/plugins/clicktocallservice/service';
 import { reasonOf } from '../../helpers';
@@ -96,6 +96,27 @@ describe('ClickToCallService', () => {
     ui.publish('expired', {});
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(page.fake.cookies.filter((c) => c.name.includes('clicktocall'))).toEqual([]);
+  });
+
+  it('keeps the sealed status key with the number; a key the server refuses is not asked again', async () => {
+    const server = fakeCalls();
+    const page = await bootCalls({}, {}, server);
+    server.answer((call) => call.url.pathname.endsWith('/status') ? undefined : [200, {
+      _access_number: '+12025550100', _access_code: '1', _tel_url: 'tel:+12025550100',
+      _expiration_time: 600, _status_key: 'forged' }]);
+    await page.bus.command('ClickToCallService.requestNumber', { phonenumber: '+4930123' });
+    expect(page.cookie(C.statusKey)).toBe('forged');
+    await vi.waitFor(() => expect(server.statusAsked()).toEqual(['forged']));
+    await new Promise((resolve) => setTimeout(resolve, 150));  // several intervals of 20 ms
+    expect(server.statusAsked()).toEqual(['forged']);
+    expect(page.named('ClickToCallService.callReceived')).toEqual([]);
+
+    // Anything but a sealed-looking value is not kept at all.
+    server.answer((call) => call.url.pathname.endsWith('/status') ? undefined : [200, {
+      _access_number: '+12025550100', _access_code: '2', _tel_url: 'tel:+12025550100',
+      _expiration_time: 600, _status_key: 'a b;c' }]);
+    await page.bus.command('ClickToCallService.requestNumber', { phonenumber: '+4930123' });
+    expect(page.cookie(C.statusKey)).toBeUndefined();
   });
 
   it('reads the estimated wait of the configured queue', async () => {

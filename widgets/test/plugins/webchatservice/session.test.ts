@@ -83,6 +83,24 @@ describe('restore', () => {
     expect(s.named('messageReceived').map((e) => (e.data as { restoring: boolean }).restoring)).toEqual([true, false]);
   });
 
+  it('keeps the transcript in index order when a live message comes before the catch-up', async () => {
+    const { server, cookies } = longChat(3);
+    // The visitor's first message on the new page is pushed while the catch-up is on its way.
+    server.setOverride((call) => {
+      if (call.method === 'GET' && call.path.endsWith('/messages') && server.messages.length === 5) {
+        server.post('cust-1', 'first on the new page');
+      }
+      return undefined;
+    });
+    const s = await boot(v2Config(), { ...cookies, [`${V2C}LastMsgId`]: 'msg-5' }, server);
+    await settle();
+    expect(received(s).map((m) => m.index)[0]).toBe(6);
+    const transcript = await s.bus.command<{ messages: { index: number }[]; originalMessages: { index: number }[] }>(
+      'WebChatService.getTranscript');
+    expect(transcript.messages.map((m) => m.index)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(transcript.originalMessages.map((m) => m.index)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
   it('in async chat, a last message older than the page loaded makes the whole page news', async () => {
     const { server, cookies } = longChat(6);
     const s = await boot(v2Config({ async: { enabled: true } }, { maxMessagePageSize: 2 }),
