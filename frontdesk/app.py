@@ -17,6 +17,7 @@ from frontdesk.actions.rate_limits import RateLimits, open_rate_limits
 from frontdesk.actions.routing import sweep_idle_conversations
 from frontdesk.broker import Broker, open_broker
 from frontdesk.http_errors import BodySizeLimit, install_error_handlers
+from frontdesk.json_input import JSONDepthLimit
 from frontdesk.origins import AllowedOrigins, OriginCORS
 from frontdesk.security.keyring import Keyring
 from frontdesk.security.secret_key import load_secret_key
@@ -42,6 +43,7 @@ from frontdesk.transports import (
     v3_rest,
     widget_files,
 )
+from frontdesk.transports.error_docs import document_errors
 from frontdesk.transports.long_poll import Draining
 from frontdesk.transports.typing_board import TypingBoard
 
@@ -117,6 +119,7 @@ def create_app(settings: Settings) -> FastAPI:
         redoc_url=None,
     )
     install_error_handlers(app)
+    app.add_middleware(JSONDepthLimit)
     app.add_middleware(
         BodySizeLimit,
         max_bytes=settings.max_body_bytes,
@@ -147,4 +150,5 @@ def create_app(settings: Settings) -> FastAPI:
         from frontdesk.demo import site
 
         app.include_router(site.router)
+    document_errors(app)
     return app

@@ -43,6 +43,12 @@ class MalformedJSON(FrontdeskError):
     status = 400
 
 
+class JSONTooDeep(MalformedJSON):
+    """JSON nested deeper than the server reads (``json_input.MAX_DEPTH``)."""
+
+    code = "json_too_deep"
+
+
 class InvalidInput(FrontdeskError):
     code = "invalid_input"
     status = 422

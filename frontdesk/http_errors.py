@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
 from collections.abc import Sequence
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response, WebSocket
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import SQLAlchemyError
+from starlette import status
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.websockets import WebSocketDisconnect
 
 from frontdesk.errors import FrontdeskError, PayloadTooLarge, error_envelope
 from frontdesk.origins import log_refusal
 from frontdesk.security_headers import JSON_HEADERS
+from frontdesk.store.database import database_error
 
 log = logging.getLogger("frontdesk")
 
@@ -65,13 +70,34 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        if isinstance(exc, BodyTooLarge):
+        if isinstance(exc, RefusedBody):
             return JSONResponse(exc.error.envelope(), status_code=exc.error.status)
         code = _STATUS_CODES.get(exc.status_code, "http_error")
         message = exc.detail if isinstance(exc.detail, str) else "Request failed."
         return JSONResponse(
             error_envelope(code, message), status_code=exc.status_code, headers=exc.headers
         )
+
+    async def on_database_error(conn: Request | WebSocket, exc: Exception) -> Response | None:
+        # Registered for the classes a database failure raises; anything else there is a bug.
+        error = database_error(exc)
+        if error is None:
+            raise exc
+        log.warning("database refused %s: %s", conn.url.path, exc)
+        if isinstance(conn, WebSocket):
+            # Event streams answer in their own frames; this is for one that did not.
+            code = (
+                status.WS_1013_TRY_AGAIN_LATER
+                if error.status == 503
+                else status.WS_1008_POLICY_VIOLATION
+            )
+            with contextlib.suppress(RuntimeError, OSError, WebSocketDisconnect):
+                await conn.close(code=code, reason=error.message)
+            return None
+        return await on_frontdesk_error(conn, error)
+
+    for cls in (SQLAlchemyError, OSError):
+        app.add_exception_handler(cls, on_database_error)  # type: ignore[arg-type]
 
     @app.exception_handler(Exception)
     async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
@@ -80,12 +106,21 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(body, status_code=500, headers=JSON_HEADERS)
 
 
-class BodyTooLarge(StarletteHTTPException):
+class RefusedBody(StarletteHTTPException):
     """Raised while the body streams in; an HTTP exception so the framework passes it through."""
 
+    def __init__(self, error: FrontdeskError) -> None:
+        self.error = error
+        super().__init__(status_code=error.status, detail=error.message)
+
+
+class BodyTooLarge(RefusedBody):
+    """The body grew past its limit."""
+
     def __init__(self, limit: int) -> None:
-        self.error = PayloadTooLarge(f"The request body is larger than {limit} bytes.", limit=limit)
-        super().__init__(status_code=413, detail=self.error.message)
+        super().__init__(
+            PayloadTooLarge(f"The request body is larger than {limit} bytes.", limit=limit)
+        )
 
 
 class BodySizeLimit:

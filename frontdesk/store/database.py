@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -19,13 +20,19 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from frontdesk.data_folder import protect_sqlite_files
-from frontdesk.errors import ConfigError, Unavailable
+from frontdesk.errors import ConfigError, FrontdeskError, InvalidInput, Unavailable
 from frontdesk.settings import Settings
 from frontdesk.store.connect_errors import connect_problem
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 POSTGRES_CONNECT_TIMEOUT_SECONDS = 5
 PING_TIMEOUT_SECONDS = 5
+# What clients are told to wait before trying again while the database is away.
+RETRY_AFTER_SECONDS = 5
+# PostgreSQL error classes that mean "not now" rather than "wrong query": connection (08),
+# insufficient resources (53), operator intervention such as a shutdown (57), bad credentials
+# (28); and 3D000, the database is gone.
+_UNREACHABLE_SQLSTATES = ("08", "28", "53", "57", "3D000")
 
 
 class Database:
@@ -93,6 +100,60 @@ class Database:
     async def close(self) -> None:
         """Close every pooled connection."""
         await self._engine.dispose()
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        yield cause
+        cause = cause.__cause__ or cause.__context__
+
+
+def _sqlstate(exc: BaseException) -> str:
+    for cause in _causes(exc):
+        sqlstate = getattr(cause, "sqlstate", None)
+        if isinstance(sqlstate, str):
+            return sqlstate
+    return ""
+
+
+def unreachable(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database cannot be reached now (as opposed to a bug)."""
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    if isinstance(exc, OperationalError | InterfaceError | PoolTimeout | OSError):
+        # SQLite's "unable to open database file", "database is locked" after the busy
+        # timeout; a refused or reset connection; a pool with no connection to give.
+        return True
+    return any(isinstance(cause, OSError) for cause in _causes(exc)) or _sqlstate(exc).startswith(
+        _UNREACHABLE_SQLSTATES
+    )
+
+
+def unstorable(exc: BaseException) -> bool:
+    """Whether ``exc`` says a value sent cannot be stored: PostgreSQL's data exceptions (a NUL
+    character in text, a number out of range) or an integer too large for SQLite."""
+    return _sqlstate(exc).startswith("22") or any(
+        isinstance(cause, OverflowError) for cause in _causes(exc)
+    )
+
+
+def database_error(exc: BaseException, unavailable: str | None = None) -> FrontdeskError | None:
+    """The error a database failure means for the client, or None for a bug.
+
+    Unreachable: ``Unavailable`` (503, ``Retry-After``), with the ``unavailable`` message if
+    given. A value it cannot store: ``InvalidInput`` (422).
+    """
+    if unreachable(exc):
+        return Unavailable(
+            unavailable or "The database is not reachable now; try again shortly.",
+            retry_after=RETRY_AFTER_SECONDS,
+        )
+    if unstorable(exc):
+        return InvalidInput("A value sent cannot be stored (e.g. a NUL character in text).")
+    return None
 
 
 def _configure_sqlite(dbapi_connection: Any, connection_record: Any) -> None:

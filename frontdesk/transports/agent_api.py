@@ -61,7 +61,9 @@ from frontdesk.transports.auth import (
     require_role,
     supervises,
 )
+from frontdesk.transports.error_docs import error_responses
 from frontdesk.transports.idempotency import IdempotencyKeyHeader
+from frontdesk.transports.ids import MAX_ROW_ID
 
 if TYPE_CHECKING:
     from frontdesk.app import Services
@@ -196,7 +198,9 @@ async def get_transcript(
     conversation_id: str,
     caller: AnyAgent,
     request: Request,
-    after: Annotated[int, Query(ge=0, description="Only messages with a larger index.")] = 0,
+    after: Annotated[
+        int, Query(ge=0, le=MAX_ROW_ID, description="Only messages with a larger index.")
+    ] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = MAX_PAGE,
 ) -> TranscriptReply:
     """Context, members and the messages after ``after`` (page with the last index you got)."""
@@ -210,7 +214,11 @@ async def get_transcript(
     )
 
 
-@router.post("/conversations/{conversation_id}/accept", summary="Take a queued conversation")
+@router.post(
+    "/conversations/{conversation_id}/accept",
+    summary="Take a queued conversation",
+    responses=error_responses(409),
+)
 async def post_accept(
     conversation_id: str, caller: AnyAgent, request: Request
 ) -> ConversationReply:
@@ -220,7 +228,12 @@ async def post_accept(
     return ConversationReply(conversation=await _out(svc, view))
 
 
-@router.post("/conversations/{conversation_id}/messages", status_code=201, summary="Reply")
+@router.post(
+    "/conversations/{conversation_id}/messages",
+    status_code=201,
+    summary="Reply",
+    responses=error_responses(409, 429),
+)
 async def post_message(
     conversation_id: str,
     body: TextBody,
@@ -245,7 +258,12 @@ async def post_message(
     return MessageReply(message=MessageOut.model_validate(message.as_json()))
 
 
-@router.post("/conversations/{conversation_id}/files", status_code=201, summary="Share a file")
+@router.post(
+    "/conversations/{conversation_id}/files",
+    status_code=201,
+    summary="Share a file",
+    responses=error_responses(409, 429),
+)
 async def post_file(
     conversation_id: str,
     file: Annotated[UploadFile, File(description="The file (multipart/form-data field `file`).")],
@@ -299,7 +317,10 @@ async def get_shared_file(file_id: str, caller: AnyAgent, request: Request) -> R
 
 
 @router.post(
-    "/conversations/{conversation_id}/typing", status_code=204, summary="Typing started/stopped"
+    "/conversations/{conversation_id}/typing",
+    status_code=204,
+    summary="Typing started/stopped",
+    responses=error_responses(409),
 )
 async def post_typing(
     conversation_id: str, body: TypingBody, caller: AnyAgent, request: Request

@@ -26,13 +26,14 @@ from frontdesk.actions.chat_views import (
     followed_conversations,
 )
 from frontdesk.broker.base import BrokerMessage
-from frontdesk.errors import Forbidden, FrontdeskError, Unauthorized
+from frontdesk.errors import Forbidden, Unauthorized, Unavailable
 from frontdesk.transports.auth import desk_cookie_name, origin_key, supervises
 from frontdesk.transports.conversation_feed import ConversationFeed
 from frontdesk.transports.event_stream import (
     AUTH_TIMEOUT_SECONDS,
     CLOSE_BAD_FRAME,
     CLOSE_POLICY,
+    CLOSE_TRY_AGAIN_LATER,
     CLOSE_UNAUTHORIZED,
     Outbox,
     admit,
@@ -41,6 +42,7 @@ from frontdesk.transports.event_stream import (
     receive_frame,
     refuse,
     run_until_first_ends,
+    stream_error,
 )
 
 if TYPE_CHECKING:
@@ -89,8 +91,13 @@ async def agent_events(websocket: WebSocket) -> None:
         agent = await agent_for_token(svc.database, token, kind=kind)
     except WebSocketDisconnect:
         return
-    except FrontdeskError as error:
+    except Exception as exc:
+        error = stream_error(exc)
+        if error is None:
+            raise
         code = CLOSE_BAD_FRAME if error.status == 400 else CLOSE_UNAUTHORIZED
+        if isinstance(error, Unavailable):
+            code = CLOSE_TRY_AGAIN_LATER
         await refuse(outbox, error, code, _error_frame)
         return
     await _stream(svc, outbox, agent, token, kind)
@@ -136,7 +143,10 @@ async def _stream(svc: Services, outbox: Outbox, agent: AgentInfo, token: str, k
         failure = await run_until_first_ends(
             forward(), read(), heartbeat(outbox, HEARTBEAT, still_valid)
         )
-    if isinstance(failure, FrontdeskError):
-        code = CLOSE_UNAUTHORIZED if failure.status == 401 else CLOSE_BAD_FRAME
-        await refuse(outbox, failure, code, _error_frame)
+    error = stream_error(failure)
+    if error is not None:
+        code = CLOSE_UNAUTHORIZED if error.status == 401 else CLOSE_BAD_FRAME
+        if isinstance(error, Unavailable):
+            code = CLOSE_TRY_AGAIN_LATER
+        await refuse(outbox, error, code, _error_frame)
     await close_quietly(outbox.websocket)

@@ -12,6 +12,7 @@ from starlette.requests import HTTPConnection
 
 from frontdesk.actions.agents import AgentInfo, agent_for_token
 from frontdesk.errors import Forbidden, OriginNotAllowed, Unauthorized
+from frontdesk.transports.error_docs import answers
 
 if TYPE_CHECKING:
     from frontdesk.app import Services
@@ -85,6 +86,7 @@ def require_same_origin(request: Request, *, allow_missing: bool = False) -> Non
         )
 
 
+@answers(401, 403)
 async def authenticated(request: Request) -> Caller:
     """FastAPI dependency: the calling agent, by bearer token or desk cookie."""
     presented = presented_token(request)
@@ -100,6 +102,7 @@ async def authenticated(request: Request) -> Caller:
 def require_role(*roles: str) -> Callable[[Caller], Awaitable[Caller]]:
     """FastAPI dependency factory: the caller, provided their role is one of ``roles``."""
 
+    @answers(403)
     async def dependency(caller: Annotated[Caller, Depends(authenticated)]) -> Caller:
         if caller.agent.role not in roles:
             raise Forbidden("Your role may not do this.", required_roles=list(roles))

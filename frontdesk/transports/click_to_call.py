@@ -21,7 +21,9 @@ from frontdesk.actions.call_views import estimated_wait, get_call
 from frontdesk.actions.numbers import DEFAULT_QUEUE, checked_language, checked_queue
 from frontdesk.errors import FrontdeskError, InvalidInput, InvalidToken, NotFound, OriginNotAllowed
 from frontdesk.origins import log_refusal
+from frontdesk.store.database import database_error
 from frontdesk.transports.auth import client_ip
+from frontdesk.transports.error_docs import error_responses
 from frontdesk.transports.fields import request_fields
 
 if TYPE_CHECKING:
@@ -156,6 +158,7 @@ async def _allowed_site(request: Request, svc: Services) -> str:
             {"name": "queue", "in": "query", "schema": {"type": "string", "default": "default"}}
         ],
     },
+    responses=error_responses(403, 415, 429, 503),
 )
 async def request_number(request: Request) -> Any:
     """A number of the queue (``?queue=``) in the visitor's language and a fresh access code."""
@@ -170,6 +173,11 @@ async def request_number(request: Request) -> Any:
     except FrontdeskError as error:
         log_refusal(request, error)
         return genesys_error(error)
+    except Exception as exc:
+        refused = database_error(exc)
+        if refused is None:
+            raise
+        return genesys_error(refused)
     return IssuedReply.model_validate(
         {
             "_access_number": issued.number,
@@ -183,7 +191,12 @@ async def request_number(request: Request) -> Any:
     )
 
 
-@router.post(f"{BASE}/pages", status_code=204, summary="Report a page the visitor opened")
+@router.post(
+    f"{BASE}/pages",
+    status_code=204,
+    summary="Report a page the visitor opened",
+    responses=error_responses(400, 403, 413, 415, 429),
+)
 async def report_page(request: Request) -> Response:
     """Add a page to the waiting call of ``_access_number`` + ``_access_code``.
 
@@ -203,7 +216,11 @@ async def report_page(request: Request) -> Response:
     return Response(status_code=204)
 
 
-@router.post(f"{BASE}/status", summary="Whether the visitor's call came in")
+@router.post(
+    f"{BASE}/status",
+    summary="Whether the visitor's call came in",
+    responses=error_responses(400, 401, 403, 413, 415, 429, 503),
+)
 async def call_status(request: Request) -> Any:
     """How the call of the widget's sealed ``_status_key`` stands, as its visitor sees it.
 
@@ -221,6 +238,11 @@ async def call_status(request: Request) -> Any:
         return genesys_error(InvalidToken("The status key names no call.", reason="unknown"))
     except FrontdeskError as error:
         return genesys_error(error)
+    except Exception as exc:
+        refused = database_error(exc)
+        if refused is None:
+            raise
+        return genesys_error(refused)
     return StatusReply(status=VISITOR_STATUS.get(call.status(), "expired"))
 
 

@@ -26,6 +26,8 @@ from frontdesk.transports.auth import (
     require_same_origin,
     services,
 )
+from frontdesk.transports.error_docs import error_responses
+from frontdesk.transports.ids import RowId
 
 DESK_SESSION_SECONDS = 12 * 60 * 60
 
@@ -95,7 +97,11 @@ class TokenReply(BaseModel):
     token: str = Field(description="Send as `Authorization: Bearer <token>`; shown only once.")
 
 
-@router.post("/api/desk/login", summary="Log in to the desk (sets the desk cookie)")
+@router.post(
+    "/api/desk/login",
+    summary="Log in to the desk (sets the desk cookie)",
+    responses=error_responses(401, 403),
+)
 async def login(body: LoginBody, request: Request, response: Response) -> AgentReply:
     """Check the email address and password and start a 12-hour desk session."""
     # Login CSRF: a foreign page must not log the browser into someone else's account.
@@ -178,7 +184,7 @@ async def post_agent(body: NewAgentBody, caller: Admin, request: Request) -> Age
 
 
 @router.post("/api/agents/{agent_id}/disable", summary="Disable an agent (admins)")
-async def post_disable_agent(agent_id: int, caller: Admin, request: Request) -> AgentReply:
+async def post_disable_agent(agent_id: RowId, caller: Admin, request: Request) -> AgentReply:
     """Disable the account and end all of its sessions and API tokens at once."""
     agent = await disable_agent(services(request).database, agent_id)
     return AgentReply(agent=AgentOut.of(agent))

@@ -8,11 +8,14 @@ import json
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
+from starlette import status
 from starlette.responses import JSONResponse
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from frontdesk.actions.rate_limits import RateLimits
 from frontdesk.errors import BadRequest, FrontdeskError, RateLimited
+from frontdesk.json_input import parse_json
+from frontdesk.store.database import database_error
 
 # Module settings rather than server settings: clients' own timers are fixed around them.
 HEARTBEAT_SECONDS = 10.0
@@ -23,6 +26,7 @@ CLOSE_POLICY = 1008
 CLOSE_BAD_FRAME = 4400
 CLOSE_UNAUTHORIZED = 4401
 CLOSE_NOT_FOUND = 4404
+CLOSE_TRY_AGAIN_LATER = status.WS_1013_TRY_AGAIN_LATER
 
 
 class Outbox:
@@ -73,13 +77,18 @@ async def receive_frame(websocket: WebSocket, wait: float | None = None) -> dict
         raise BadRequest("Frames must be JSON text.") from None
     if len(text) > MAX_CLIENT_FRAME_CHARACTERS:
         raise BadRequest("The frame is too large.")
-    try:
-        frame = json.loads(text)
-    except ValueError:
-        raise BadRequest("Frames must be JSON objects.") from None
+    frame = parse_json(text, what="The frame")
     if not isinstance(frame, dict):
         raise BadRequest("Frames must be JSON objects.")
     return frame
+
+
+def stream_error(exc: BaseException | None) -> FrontdeskError | None:
+    """What a stream tells its client about ``exc``: the error itself, what a database failure
+    means (``store.database.database_error``), None for anything else (a bug, or no failure)."""
+    if exc is None or isinstance(exc, FrontdeskError):
+        return exc
+    return database_error(exc)
 
 
 async def refuse(

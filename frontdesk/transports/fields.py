@@ -6,13 +6,13 @@ The Genesys ClickToCallService posts ``application/x-www-form-urlencoded``; IVRs
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from fastapi import Request
 from starlette.exceptions import HTTPException
 
-from frontdesk.errors import BadRequest, InvalidInput, MalformedJSON, UnsupportedMediaType
+from frontdesk.errors import BadRequest, InvalidInput, UnsupportedMediaType
+from frontdesk.json_input import read_json
 
 MAX_FIELDS = 200
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -35,10 +35,7 @@ async def request_fields(request: Request, *, nested: str | None = None) -> dict
     """The body's fields as text; in JSON, an object under ``nested`` is flattened in."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type == "application/json":
-        try:
-            body = json.loads(await request.body())
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            raise MalformedJSON("The request body is not valid JSON.") from None
+        body = await read_json(request)
         if not isinstance(body, dict):
             raise InvalidInput("The JSON body must be an object.")
         inner = body.pop(nested, None) if nested else None

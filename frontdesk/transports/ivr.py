@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from frontdesk.actions.access_codes import redeem_access_code
 from frontdesk.actions.operator_keys import KeyInfo, key_for
 from frontdesk.errors import Unauthorized
+from frontdesk.transports.error_docs import answers, error_responses
 from frontdesk.transports.fields import request_fields
 
 if TYPE_CHECKING:
@@ -47,6 +48,7 @@ def _services(request: Request) -> Services:
     return cast("Services", request.app.state.services)
 
 
+@answers(401)
 async def ivr_key(request: Request) -> KeyInfo:
     """FastAPI dependency: the operator key of scope ``ivr`` the request carries."""
     scheme, _, key = request.headers.get("authorization", "").partition(" ")
@@ -59,6 +61,7 @@ async def ivr_key(request: Request) -> KeyInfo:
     "/redeem",
     summary="Redeem an access code",
     responses={
+        **error_responses(400, 413, 415),
         404: {"description": "Wrong, expired or already used: one answer for all three."},
         429: {"description": "Too many refused codes from this caller, for this code or number."},
     },

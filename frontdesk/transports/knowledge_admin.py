@@ -33,6 +33,7 @@ from frontdesk.actions.knowledge_views import (
     unanswered_searches,
 )
 from frontdesk.transports.auth import Caller, require_role
+from frontdesk.transports.ids import MAX_ROW_ID, RowId
 
 if TYPE_CHECKING:
     from frontdesk.app import Services
@@ -152,7 +153,7 @@ async def articles(
     request: Request,
     caller: Admin,
     kb_id: str,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ROW_ID)] = 0,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> dict[str, Any]:
     """A page of the knowledge base's articles, by id, and how many there are."""
@@ -180,14 +181,14 @@ async def create_article(
 
 
 @router.get("/articles/{article_id}", summary="Read an article")
-async def read_article(request: Request, caller: Admin, article_id: int) -> dict[str, Any]:
+async def read_article(request: Request, caller: Admin, article_id: RowId) -> dict[str, Any]:
     """One article with its counters."""
     return _article(await get_article(_services(request).database, article_id))
 
 
 @router.patch("/articles/{article_id}", summary="Change an article")
 async def change_article(
-    request: Request, caller: Admin, article_id: int, body: ArticleBody
+    request: Request, caller: Admin, article_id: RowId, body: ArticleBody
 ) -> dict[str, Any]:
     """Change any of the fields given; the search index follows in the same transaction."""
     names = {"externalId": "external_id", "lang": "language"}
@@ -200,7 +201,7 @@ async def change_article(
 
 
 @router.delete("/articles/{article_id}", status_code=204, summary="Delete an article")
-async def remove_article(request: Request, caller: Admin, article_id: int) -> Response:
+async def remove_article(request: Request, caller: Admin, article_id: RowId) -> Response:
     """Deletes the article and its feedback."""
     await delete_article(_services(request).database, article_id)
     return Response(status_code=204)

@@ -38,6 +38,8 @@ from frontdesk.actions.knowledge_text import article_html, checked_language
 from frontdesk.actions.knowledge_views import full_article, list_categories, trending_articles
 from frontdesk.errors import InvalidInput, InvalidToken, OriginNotAllowed
 from frontdesk.transports.auth import client_ip, origin_key
+from frontdesk.transports.error_docs import error_responses
+from frontdesk.transports.ids import RowId
 
 if TYPE_CHECKING:
     from frontdesk.app import Services
@@ -48,7 +50,10 @@ BASE = "/api/knowledge"
 SESSION_HEADER = "gkc_sessionId"
 MAX_LIST_ITEMS = 20
 
-router = APIRouter(prefix=BASE, tags=["visitor: knowledge center"])
+# Every route checks the site and the rate limit (``_guard``).
+router = APIRouter(
+    prefix=BASE, tags=["visitor: knowledge center"], responses=error_responses(403, 429)
+)
 
 Lang = Annotated[str, Query(max_length=35, description="Language tag, e.g. `en`.")]
 Listed = Annotated[
@@ -195,7 +200,7 @@ async def trending(
 
 
 @router.get("/browse/v2/locales/{lang}/kbs/{kb_id}/docs/{doc_id}", summary="One article in full")
-async def document(request: Request, lang: str, kb_id: str, doc_id: int) -> dict[str, Any]:
+async def document(request: Request, lang: str, kb_id: str, doc_id: RowId) -> dict[str, Any]:
     """The article with its Markdown ``body`` and the same rendered as safe ``html``."""
     svc = await _guard(request)
     checked_language(lang)
@@ -353,7 +358,11 @@ async def _own_session(request: Request, svc: Services, session_id: str) -> tupl
     return info, keys
 
 
-@router.get("/session/v2/sessions/{session_id}", summary="Read a search session")
+@router.get(
+    "/session/v2/sessions/{session_id}",
+    summary="Read a search session",
+    responses=error_responses(401),
+)
 async def read_session(request: Request, session_id: str) -> JSONResponse:
     """The session the keys in ``gkc_sessionId`` name (what ``sessionInfo`` shows)."""
     svc = await _guard(request)
@@ -361,7 +370,11 @@ async def read_session(request: Request, session_id: str) -> JSONResponse:
     return JSONResponse(_session_body(info, keys), headers={SESSION_HEADER: keys})
 
 
-@router.patch("/session/v2/sessions/{session_id}", summary="Change a search session")
+@router.patch(
+    "/session/v2/sessions/{session_id}",
+    summary="Change a search session",
+    responses=error_responses(401),
+)
 async def change_session(request: Request, session_id: str, body: SessionBody) -> JSONResponse:
     """Change the language, customer id or media of the session the keys name."""
     svc = await _guard(request, write=True)

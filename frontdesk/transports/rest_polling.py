@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import json
 from typing import TYPE_CHECKING, Annotated, Any, cast
 
 from fastapi import APIRouter, Depends, File, Form, Path, Request, Response, UploadFile
@@ -28,14 +27,15 @@ from frontdesk.errors import (
     Conflict,
     Forbidden,
     InvalidInput,
-    OriginNotAllowed,
     RateLimited,
     Unauthorized,
     UnsupportedMediaType,
 )
+from frontdesk.json_input import parse_json
 from frontdesk.store.models import utcnow
 from frontdesk.transports.attachments import attachment_response
-from frontdesk.transports.auth import client_ip
+from frontdesk.transports.before_body import before_body, chat_start_allowed
+from frontdesk.transports.error_docs import answers, error_responses
 from frontdesk.transports.idempotency import IdempotencyKeyForm
 from frontdesk.transports.rest_polling_shapes import (
     GmsReply,
@@ -63,6 +63,7 @@ USER_DATA_PREFIX = "userData["
 UPLOAD_PATH = r"/genesys/2/chat/[^/]+/[^/]+/file"
 
 
+@answers(415)
 async def form_only(request: Request) -> None:
     """Refuse bodies that are not forms, as GMS does (415)."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -96,6 +97,7 @@ def _services(request: Request) -> Services:
     return cast("Services", request.app.state.services)
 
 
+@answers(401, 403, 404)
 async def chat_keys(
     request: Request,
     chat_id: str,
@@ -157,10 +159,7 @@ def _user_data(form: Any) -> dict[str, Any]:
     data: dict[str, Any] = {}
     raw = form.get("userData")
     if isinstance(raw, str) and raw.strip():
-        try:
-            parsed = json.loads(raw)
-        except ValueError:
-            raise InvalidInput("userData must be a JSON object.") from None
+        parsed = parse_json(raw, field="userData")
         if not isinstance(parsed, dict):
             raise InvalidInput("userData must be a JSON object.")
         data.update(parsed)
@@ -170,8 +169,19 @@ def _user_data(form: Any) -> dict[str, Any]:
     return data
 
 
-@router.post(BASE, summary="Request a chat", response_model_exclude_none=True)
-@router.post(BASE + "/", include_in_schema=False, response_model_exclude_none=True)
+@router.post(
+    BASE,
+    summary="Request a chat",
+    response_model_exclude_none=True,
+    responses=error_responses(403, 429),
+)
+@router.post(
+    BASE + "/",
+    include_in_schema=False,
+    response_model_exclude_none=True,
+    responses=error_responses(403, 429),
+)
+@before_body(chat_start_allowed)
 async def request_chat(
     service_name: ServiceName,
     request: Request,
@@ -189,8 +199,6 @@ async def request_chat(
     """
     svc = _services(request)
     origin = request.headers.get("origin")
-    if not svc.origins.allows(origin):
-        raise OriginNotAllowed("This site may not start chats here.", origin=origin)
     visitor = build_visitor(
         request,
         display_name=nickname,
@@ -200,7 +208,6 @@ async def request_chat(
         subject=subject,
         user_data=_user_data(await request.form()),
     )
-    await svc.rate_limits.check(svc.rate_limits.conversation_starts, client_ip(request))
     conversation, member = await start_conversation(
         svc.database, svc.broker, origin=cast(str, origin), transport=TRANSPORT, visitor=visitor
     )
@@ -223,7 +230,12 @@ async def request_chat(
     )
 
 
-@router.post(CHAT + "/send", summary="Send a message", response_model_exclude_none=True)
+@router.post(
+    CHAT + "/send",
+    summary="Send a message",
+    response_model_exclude_none=True,
+    responses=error_responses(409, 429),
+)
 async def send(
     service_name: ServiceName,
     keys: Keys,
@@ -309,7 +321,10 @@ async def typing(
 
 
 @router.post(
-    CHAT + "/customNotice", summary="Send a custom notice", response_model_exclude_none=True
+    CHAT + "/customNotice",
+    summary="Send a custom notice",
+    response_model_exclude_none=True,
+    responses=error_responses(409, 429),
 )
 async def custom_notice(
     service_name: ServiceName,
@@ -321,15 +336,12 @@ async def custom_notice(
 ) -> GmsReply:
     """Store a notice for the agent (e.g. ``{"purpose": "cancel-idle-timer"}`` on waking)."""
     svc = _services(request)
+    await svc.rate_limits.check(svc.rate_limits.messages, keys.member_id)
     attributes = None
     if eventAttributes.strip():
-        try:
-            attributes = json.loads(eventAttributes)
-        except ValueError:
-            raise InvalidInput("eventAttributes must be a JSON object.") from None
+        attributes = parse_json(eventAttributes, field="eventAttributes")
         if not isinstance(attributes, dict):
             raise InvalidInput("eventAttributes must be a JSON object.")
-    await svc.rate_limits.check(svc.rate_limits.messages, keys.member_id)
     await send_custom_notice(
         svc.database, svc.broker, keys.conversation_id, keys.member_id, message, attributes
     )
@@ -337,7 +349,10 @@ async def custom_notice(
 
 
 @router.post(
-    CHAT + "/updateData", summary="Update the chat's userData", response_model_exclude_none=True
+    CHAT + "/updateData",
+    summary="Update the chat's userData",
+    response_model_exclude_none=True,
+    responses=error_responses(409, 429),
 )
 async def update_data(
     service_name: ServiceName,
@@ -347,10 +362,10 @@ async def update_data(
 ) -> GmsReply:
     """Merge ``userData[key]`` fields (or a ``userData`` JSON object) into the chat's userData."""
     svc = _services(request)
+    await svc.rate_limits.check(svc.rate_limits.messages, keys.member_id)
     data = _user_data(await request.form())
     if not data:
         raise InvalidInput("Send at least one userData[key] field.")
-    await svc.rate_limits.check(svc.rate_limits.messages, keys.member_id)
     await update_user_data(svc.database, svc.broker, keys.conversation_id, keys.member_id, data)
     return await _transcript(svc, keys, transcriptPosition)
 
@@ -384,7 +399,12 @@ async def file_limits(service_name: ServiceName, keys: Keys, request: Request) -
     )
 
 
-@router.post(CHAT + "/file", summary="Upload a file", response_model_exclude_none=True)
+@router.post(
+    CHAT + "/file",
+    summary="Upload a file",
+    response_model_exclude_none=True,
+    responses=error_responses(409, 429),
+)
 async def upload_file(
     service_name: ServiceName,
     keys: Keys,

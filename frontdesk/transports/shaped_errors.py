@@ -15,9 +15,6 @@ from typing import Any
 from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from fastapi.routing import APIRoute
-from sqlalchemy.exc import InterfaceError, OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from frontdesk.errors import (
@@ -25,20 +22,18 @@ from frontdesk.errors import (
     FrontdeskError,
     InvalidInput,
     MalformedJSON,
-    Unavailable,
 )
-from frontdesk.http_errors import BodyTooLarge
+from frontdesk.http_errors import RefusedBody
 from frontdesk.origins import log_refusal
+from frontdesk.store.database import database_error
+from frontdesk.transports.before_body import GuardedRoute
 
 log = logging.getLogger("frontdesk")
-
-# What a lost or refused database connection raises: "offline", not a server bug.
-UNREACHABLE = (OperationalError, InterfaceError, PoolTimeout, OSError, TimeoutError)
 
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 
 
-class ShapedErrorRoute(APIRoute):
+class ShapedErrorRoute(GuardedRoute):
     """An ``APIRoute`` whose failures ``render`` turns into the transport's error response."""
 
     def render(self, error: FrontdeskError, request: Request) -> JSONResponse:
@@ -57,16 +52,19 @@ class ShapedErrorRoute(APIRoute):
                 return render(error, request)
             except RequestValidationError as exc:
                 return render(validation_error(exc), request)
-            except BodyTooLarge as exc:
+            except RefusedBody as exc:
                 return render(exc.error, request)
             except StarletteHTTPException as exc:
                 # A form the multipart parser could not read.
                 if exc.status_code != 400:
                     raise
                 return render(BadRequest(str(exc.detail)), request)
-            except UNREACHABLE as exc:
-                log.warning("database unreachable on %s: %s", request.url.path, exc)
-                return render(Unavailable("The chat server is not available now."), request)
+            except Exception as exc:
+                refused = database_error(exc, "The chat server is not available now.")
+                if refused is None:
+                    raise
+                log.warning("database refused %s: %s", request.url.path, exc)
+                return render(refused, request)
 
         return shaped
 

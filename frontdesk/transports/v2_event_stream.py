@@ -13,13 +13,14 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from frontdesk.actions.chat_views import conversation_channel, get_conversation
 from frontdesk.actions.routing import queue_position
-from frontdesk.errors import FrontdeskError, InvalidInput, Unauthorized
+from frontdesk.errors import FrontdeskError, InvalidInput, Unauthorized, Unavailable
 from frontdesk.transports.conversation_feed import ConversationFeed
 from frontdesk.transports.event_stream import (
     AUTH_TIMEOUT_SECONDS,
     CLOSE_BAD_FRAME,
     CLOSE_NOT_FOUND,
     CLOSE_POLICY,
+    CLOSE_TRY_AGAIN_LATER,
     CLOSE_UNAUTHORIZED,
     Outbox,
     admit,
@@ -28,7 +29,9 @@ from frontdesk.transports.event_stream import (
     receive_frame,
     refuse,
     run_until_first_ends,
+    stream_error,
 )
+from frontdesk.transports.ids import MAX_ROW_ID
 from frontdesk.transports.v2_frames import (
     BASE,
     HEARTBEAT,
@@ -67,13 +70,31 @@ async def event_stream(websocket: WebSocket, conversation_id: str) -> None:
         await get_conversation(svc.database, conversation_id)
     except WebSocketDisconnect:
         return
-    except FrontdeskError as error:
-        code = CLOSE_NOT_FOUND if error.status == 404 else CLOSE_UNAUTHORIZED
-        if error.status == 400:
-            code = CLOSE_BAD_FRAME
-        await refuse(outbox, error, code, lambda body: metadata_frame("error", body))
+    except Exception as exc:
+        error = stream_error(exc)
+        if error is None:
+            raise
+        await refuse(outbox, error, _close_code(error), _error_frame)
         return
-    await _stream(svc, outbox, caller, after)
+    try:
+        await _stream(svc, outbox, caller, after)
+    except Exception as exc:
+        error = stream_error(exc)
+        if error is None:
+            raise
+        await refuse(outbox, error, _close_code(error), _error_frame)
+
+
+def _close_code(error: FrontdeskError) -> int:
+    if isinstance(error, Unavailable):
+        return CLOSE_TRY_AGAIN_LATER
+    if error.status == 400:
+        return CLOSE_BAD_FRAME
+    return CLOSE_NOT_FOUND if error.status == 404 else CLOSE_UNAUTHORIZED
+
+
+def _error_frame(envelope: dict[str, Any]) -> dict[str, Any]:
+    return metadata_frame("error", envelope)
 
 
 async def _stream(svc: Services, outbox: Outbox, caller: Guest, after: int | None) -> None:
@@ -140,14 +161,18 @@ async def _stream(svc: Services, outbox: Outbox, caller: Guest, after: int | Non
         failure = await run_until_first_ends(
             forward(), read(), heartbeat(outbox, HEARTBEAT, tell_queue_position)
         )
-    if isinstance(failure, FrontdeskError):
-        await refuse(outbox, failure, CLOSE_BAD_FRAME, lambda body: metadata_frame("error", body))
+    error = stream_error(failure)
+    if error is not None:
+        code = CLOSE_TRY_AGAIN_LATER if isinstance(error, Unavailable) else CLOSE_BAD_FRAME
+        await refuse(outbox, error, code, _error_frame)
     await close_quietly(outbox.websocket)
 
 
 def _after(frame: dict[str, Any], conversation_id: str) -> int | None:
     value = frame.get("after")
-    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+    if value is None or (
+        isinstance(value, int) and not isinstance(value, bool) and value <= MAX_ROW_ID
+    ):
         return value if value is None or value >= 0 else 0
     if isinstance(value, str):
         return message_index(value, conversation_id, "after")

@@ -27,11 +27,11 @@ from frontdesk.actions.routing import finish_conversation, queue_position, start
 from frontdesk.errors import (
     Forbidden,
     InvalidInput,
-    OriginNotAllowed,
     Unauthorized,
 )
 from frontdesk.transports.attachments import attachment_response
-from frontdesk.transports.auth import client_ip
+from frontdesk.transports.before_body import GuardedRoute, before_body, chat_start_allowed
+from frontdesk.transports.error_docs import answers, error_responses
 from frontdesk.transports.idempotency import IdempotencyKey
 from frontdesk.transports.v2_frames import (
     BASE,
@@ -49,7 +49,7 @@ AUDIENCE = "v2-guest"
 TOKEN_TTL_SECONDS = 12 * 60 * 60
 MAX_CUSTOM_FIELDS = 100
 
-router = APIRouter(tags=["visitor: purecloud-v2-sockets"])
+router = APIRouter(tags=["visitor: purecloud-v2-sockets"], route_class=GuardedRoute)
 
 # customFields that are the registration form; the page and browser facts among the rest are
 # taken out by ``build_visitor``, as for the REST transports.
@@ -149,6 +149,7 @@ def verify_guest(services: Services, token: object, conversation_id: str) -> Gue
     return Guest(cid, mid)
 
 
+@answers(401, 404)
 async def guest(request: Request, conversation_id: str) -> Guest:
     """FastAPI dependency: the visitor, by their bearer JWT, for the path's conversation."""
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
@@ -182,14 +183,12 @@ def _visitor(body: CreateBody, request: Request) -> Visitor:
     )
 
 
-@router.post(BASE, summary="Start a chat (v2 guest)")
+@router.post(BASE, summary="Start a chat (v2 guest)", responses=error_responses(403, 429))
+@before_body(chat_start_allowed)
 async def create(body: CreateBody, request: Request) -> CreateReply:
     """Queue a new conversation from an allowed site; returns the visitor's JWT."""
     svc = _services(request)
     origin = request.headers.get("origin")
-    if not svc.origins.allows(origin):
-        raise OriginNotAllowed("This site may not start chats here.", origin=origin)
-    await svc.rate_limits.check(svc.rate_limits.conversation_starts, client_ip(request))
     conversation, member = await start_conversation(
         svc.database,
         svc.broker,
@@ -207,7 +206,11 @@ async def create(body: CreateBody, request: Request) -> CreateReply:
     )
 
 
-@router.post(f"{BASE}/{{conversation_id}}/members/{{member_id}}/messages", summary="Send a message")
+@router.post(
+    f"{BASE}/{{conversation_id}}/members/{{member_id}}/messages",
+    summary="Send a message",
+    responses=error_responses(409, 429),
+)
 async def post_message(
     conversation_id: str, member_id: str, body: MessageBody, caller: Caller, request: Request
 ) -> dict[str, Any]:
@@ -232,6 +235,7 @@ async def post_message(
     f"{BASE}/{{conversation_id}}/members/{{member_id}}/typing",
     status_code=204,
     summary="Say the visitor is typing",
+    responses=error_responses(409),
 )
 async def post_typing(
     conversation_id: str, member_id: str, caller: Caller, request: Request

@@ -22,10 +22,11 @@ from frontdesk.actions.routing import (
     queue_position,
     start_conversation,
 )
-from frontdesk.errors import Forbidden, InvalidInput, OriginNotAllowed, Unauthorized
+from frontdesk.errors import Forbidden, InvalidInput, Unauthorized
 from frontdesk.store.models import utcnow
 from frontdesk.transports.attachments import attachment_response
-from frontdesk.transports.auth import client_ip
+from frontdesk.transports.before_body import chat_start_allowed
+from frontdesk.transports.error_docs import answers, error_responses
 from frontdesk.transports.idempotency import IdempotencyKey, IdempotencyKeyForm
 from frontdesk.transports.long_poll import LONG_POLL_SECONDS, News, wait_for_news
 from frontdesk.transports.v3_shapes import (
@@ -135,6 +136,7 @@ def _operation(request: Request, operation_id: str) -> str:
     return operation_id
 
 
+@answers(401, 404)
 async def participant(request: Request, session_id: str) -> Participant:
     """FastAPI dependency: the visitor, by their client token, for the path's session."""
     token = request.headers.get(TOKEN_HEADER, "").strip()
@@ -153,14 +155,15 @@ async def participant(request: Request, session_id: str) -> Participant:
 Caller = Annotated[Participant, Depends(participant)]
 
 
-@router.post(BASE, summary="Start a chat session (v3)")
+@router.post(BASE, summary="Start a chat session (v3)", responses=error_responses(403, 429))
 async def start(body: StartBody, request: Request) -> V3Reply:
     """Queue a chat from an allowed site; answers the client token for every later call."""
     svc = _services(request)
+    # Checked here, after FastAPI read the body, not before it: every v3 answer, refusals too,
+    # echoes the body's operationId.
     operation = _operation(request, body.operationId)
+    await chat_start_allowed(request)
     origin = request.headers.get("origin")
-    if not svc.origins.allows(origin):
-        raise OriginNotAllowed("This site may not start chats here.", origin=origin)
     form = body.data
     visitor = build_visitor(
         request,
@@ -171,7 +174,6 @@ async def start(body: StartBody, request: Request) -> V3Reply:
         subject=form.subject,
         user_data={**(form.model_extra or {}), **form.userData},
     )
-    await svc.rate_limits.check(svc.rate_limits.conversation_starts, client_ip(request))
     conversation, member = await start_conversation(
         svc.database, svc.broker, origin=cast(str, origin), transport=TRANSPORT, visitor=visitor
     )
@@ -276,7 +278,11 @@ def _news_response(
     return Response(reply.model_dump_json(), media_type="application/json")
 
 
-@router.post(f"{BASE}/{{session_id}}/messages", summary="Send a message, or typing")
+@router.post(
+    f"{BASE}/{{session_id}}/messages",
+    summary="Send a message, or typing",
+    responses=error_responses(409, 429),
+)
 async def post_message(
     session_id: str, body: SendBody, caller: Caller, request: Request
 ) -> V3Reply:
@@ -305,7 +311,11 @@ async def post_message(
     )
 
 
-@router.put(f"{BASE}/{{session_id}}/userdata", summary="Update the session's userData")
+@router.put(
+    f"{BASE}/{{session_id}}/userdata",
+    summary="Update the session's userData",
+    responses=error_responses(409, 429),
+)
 async def put_user_data(
     session_id: str, body: UserDataBody, caller: Caller, request: Request
 ) -> V3Reply:
@@ -342,7 +352,11 @@ async def delete_participant(
     return V3Reply(operationId=operation, data={})
 
 
-@router.post(f"{BASE}/{{session_id}}/images", summary="Upload an image (or another file)")
+@router.post(
+    f"{BASE}/{{session_id}}/images",
+    summary="Upload an image (or another file)",
+    responses=error_responses(409, 429),
+)
 async def post_image(
     session_id: str,
     caller: Caller,

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError, StatementError
 
-from frontdesk.errors import Unavailable
+from frontdesk.errors import InvalidInput, Unavailable
 from frontdesk.settings import Settings
-from frontdesk.store.database import Database
+from frontdesk.store.database import RETRY_AFTER_SECONDS, Database, database_error
 from frontdesk.store.migrate import upgrade
 from frontdesk.store.models import Agent, AgentSession
 
@@ -120,3 +120,22 @@ async def test_close_then_session_reconnects(database: Database) -> None:
     await database.close()
     async with database.session() as session:
         assert (await session.execute(text("SELECT 1"))).scalar() == 1
+
+
+def _raised_from(cause: BaseException) -> Exception:
+    try:
+        try:
+            raise cause
+        except BaseException as inner:
+            raise RuntimeError("wrapped") from inner
+    except RuntimeError as outer:
+        return outer
+
+
+def test_database_errors_are_told_apart_from_bugs() -> None:
+    refused = database_error(_raised_from(ConnectionRefusedError("refused")))
+    assert isinstance(refused, Unavailable)
+    assert refused.details["retry_after"] == RETRY_AFTER_SECONDS
+    assert isinstance(database_error(_raised_from(OverflowError("too big"))), InvalidInput)
+    assert database_error(_raised_from(ValueError("a bug"))) is None
+    assert database_error(KeyError("a bug")) is None

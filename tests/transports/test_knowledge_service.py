@@ -156,7 +156,7 @@ async def test_huge_and_malformed_input_is_a_clear_4xx(client: httpx.AsyncClient
     assert error_code(await search(client, "desk", lang="en; DROP"), 422) == "invalid_input"
     assert error_code(await search(client, "desk", size=0), 422) == "invalid_input"
     doc = await client.get(f"{BASE}/browse/v2/locales/en/kbs/{KB}/docs/not-a-number")
-    assert error_code(doc, 422) == "invalid_input"
+    assert error_code(doc, 404) == "not_found"
     view = await client.post(
         f"{BASE}/feedback/v2/view",
         content=b"{nope",

@@ -481,7 +481,12 @@ async def test_the_stream_refuses_foreign_tampered_and_missing_tokens(live: Live
     code, error = await _refused(live, mine["id"], json.dumps({"type": "hello"}))
     assert (code, error["eventBody"]["error"]["code"]) == (4401, "unauthorized")
     code, error = await _refused(live, mine["id"], "not json")
-    assert (code, error["eventBody"]["error"]["code"]) == (4400, "bad_request")
+    assert (code, error["eventBody"]["error"]["code"]) == (4400, "malformed_json")
+    code, error = await _refused(live, mine["id"], "[" * 1000 + "]" * 1000)
+    assert (code, error["eventBody"]["error"]["code"]) == (4400, "json_too_deep")
+    huge = json.dumps({"type": "auth", "token": mine["jwt"], "after": 10**30})
+    _, error = await _refused(live, mine["id"], huge)
+    assert error["eventBody"]["error"]["code"] == "invalid_input"
 
 
 async def test_an_event_crosses_to_another_server_instance(
