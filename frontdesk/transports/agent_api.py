@@ -320,7 +320,7 @@ async def get_shared_file(file_id: str, caller: AnyAgent, request: Request) -> R
     "/conversations/{conversation_id}/typing",
     status_code=204,
     summary="Typing started/stopped",
-    responses=error_responses(409),
+    responses=error_responses(409, 429),
 )
 async def post_typing(
     conversation_id: str, body: TypingBody, caller: AnyAgent, request: Request

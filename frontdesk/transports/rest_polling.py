@@ -275,26 +275,34 @@ async def refresh(
     no agent has the chat, ``queuePosition``. A non-empty ``message`` counts as typing it."""
     svc = _services(request)
     if message.strip():
-        # The preview is a courtesy to the agent: a chat that ended or was left, or a visitor
-        # over the typing limit, still gets its poll answered (with chatEnded) not an error.
-        with contextlib.suppress(Conflict, RateLimited):
-            await svc.rate_limits.check(svc.rate_limits.typing, keys.member_id)
-            await set_typing(
-                svc.database,
-                svc.broker,
-                keys.conversation_id,
-                keys.member_id,
-                True,
-                preview=message,
-            )
+        await _pass_on_preview(svc, keys, message)
     return await _transcript(svc, keys, transcriptPosition or 1, typing=True, queue=True)
 
 
+async def _pass_on_preview(svc: Services, keys: ChatKeys, message: str) -> None:
+    """Count a poll's typing preview as typing, if the chat and the typing limit allow.
+
+    The preview is a courtesy to the agent: a chat that ended or was left, or a visitor over the
+    typing limit, still gets its poll answered (with chatEnded), never an error.
+    """
+    with contextlib.suppress(Conflict, RateLimited):
+        await svc.rate_limits.check(svc.rate_limits.typing, keys.member_id)
+        await set_typing(
+            svc.database, svc.broker, keys.conversation_id, keys.member_id, True, preview=message
+        )
+
+
 @router.post(
-    CHAT + "/startTyping", summary="The visitor started typing", response_model_exclude_none=True
+    CHAT + "/startTyping",
+    summary="The visitor started typing",
+    response_model_exclude_none=True,
+    responses=error_responses(429),
 )
 @router.post(
-    CHAT + "/stopTyping", summary="The visitor stopped typing", response_model_exclude_none=True
+    CHAT + "/stopTyping",
+    summary="The visitor stopped typing",
+    response_model_exclude_none=True,
+    responses=error_responses(429),
 )
 async def typing(
     service_name: ServiceName,

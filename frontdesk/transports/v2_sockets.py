@@ -235,7 +235,7 @@ async def post_message(
     f"{BASE}/{{conversation_id}}/members/{{member_id}}/typing",
     status_code=204,
     summary="Say the visitor is typing",
-    responses=error_responses(409),
+    responses=error_responses(409, 429),
 )
 async def post_typing(
     conversation_id: str, member_id: str, caller: Caller, request: Request
