@@ -240,6 +240,24 @@ def test_the_visitors_own_message_is_never_unread(
     assert page.page_errors == []
 
 
+def test_minimizing_after_reading_shows_no_badge(
+    page: Any, demo_server: LiveServer, transport: str, agent: ChatAgent
+) -> None:
+    cid = _chatting(page, demo_server, transport, agent)
+    agent.say(cid, "read with the window open")
+    wait_for_text(page, "read with the window open", party="Agent")
+    # On v2 the visitor's own message is back (reply and stream event) before the minimize.
+    say(page, "thanks, minimizing now")
+    root = webchat(page)
+    root.locator(".fd-wc-min").click()
+    assert root.locator(".fd-wc-window[data-minimized=true]").count() == 1
+    assert root.locator(".fd-wc-badge").count() == 0
+    agent.say(cid, "an answer")
+    root.locator(".fd-wc-badge", has_text="1").wait_for()
+    assert cookie(page, "webchat.state.unreadMessages") == "1"
+    assert page.page_errors == []
+
+
 def test_second_tab_shows_the_same_chat_and_ends_with_it(
     page: Any, demo_server: LiveServer, transport: str, agent: ChatAgent
 ) -> None:

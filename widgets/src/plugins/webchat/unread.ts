@@ -42,5 +42,7 @@ export function clearUnread(c: WebChat): void {
 /** From now on, count what arrives as unread. */
 export function markRead(c: WebChat): void {
   c.lastRead = c.received;
+  // The badge was last worked out with the window open, from an older `lastRead`.
+  c.view.unread = 0;
   c.cookies().set(UI_COOKIES.lastRead, String(c.lastRead));
 }
