@@ -133,7 +133,8 @@ def test_ui_cookies_open_minimized_metadata_unread(
     root = webchat(page)
     root.locator(".fd-wc-min").click()
     assert cookie(page, "webchat.state.minimized") == "true"
-    assert cookie(page, "webchat.state.lastMessageCountRead") == "1"
+    # Read: "... joined the chat" and "one".
+    assert cookie(page, "webchat.state.lastMessageCountRead") == "2"
     agent.say(cid, "two")
     agent.say(cid, "three")
     root.locator(".fd-wc-badge", has_text="2").wait_for()
@@ -217,6 +218,8 @@ def test_the_visitors_own_message_is_never_unread(
 ) -> None:
     cid = _chatting(page, demo_server, transport, agent)
     root = webchat(page)
+    # Read before the minimize, else it is rightly unread.
+    root.locator(".fd-wc-system", has_text="joined the chat").wait_for()
     box = root.locator("#fd-wc-input")
     box.fill("minimizing at once")
     # Sent and minimized in one go, before the server has answered.
@@ -255,6 +258,22 @@ def test_minimizing_after_reading_shows_no_badge(
     agent.say(cid, "an answer")
     root.locator(".fd-wc-badge", has_text="1").wait_for()
     assert cookie(page, "webchat.state.unreadMessages") == "1"
+    assert page.page_errors == []
+
+
+def test_the_agent_joining_while_minimized_is_unread(
+    page: Any, demo_server: LiveServer, transport: str, agent: ChatAgent
+) -> None:
+    open_shop(page, demo_server, transport)
+    cid = start_chat(page)
+    root = webchat(page)
+    root.locator(".fd-wc-min").click()
+    agent.accept(cid)
+    root.locator(".fd-wc-badge", has_text="1").wait_for()
+    agent.say(cid, "hello")
+    root.locator(".fd-wc-badge", has_text="2").wait_for()
+    root.locator(".fd-wc-min").click()
+    root.locator(".fd-wc-system", has_text="joined the chat").wait_for()
     assert page.page_errors == []
 
 

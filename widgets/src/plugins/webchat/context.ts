@@ -37,7 +37,10 @@ export interface WebChat {
   meta: Meta;
   formDef: unknown;
   openUserData: Options;
-  /** Agent messages shown, and how many of them had been seen when the window was minimized. */
+  /**
+   * Service messages shown that are not the visitor's (unread counting), and how many of them
+   * had been seen when the window was minimized.
+   */
   received: number;
   lastRead: number;
   injected: number;

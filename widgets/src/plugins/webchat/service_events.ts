@@ -89,11 +89,12 @@ export function followService(c: WebChat): void {
   on('restoreTimeout', () => restoreFailed(c));
   on('messageReceived', (data) => {
     const messages = Array.isArray(data['messages']) ? data['messages'] as Message[] : [];
-    const before = c.received;
+    // A hidden async chat comes back for an agent's message, not for a line such as "Alice left".
+    const before = c.meta.agentMessages;
     addMessages(c, messages, Array.isArray(data['originalMessages']) ? data['originalMessages'] : []);
     if (data['oldMessages'] === true) c.scrollTo = 'hold';
     updateUnread(c);
-    const fresh = c.received > before && data['restoring'] !== true && data['oldMessages'] !== true;
+    const fresh = c.meta.agentMessages > before && data['restoring'] !== true && data['oldMessages'] !== true;
     if (fresh && c.active && !view.open && c.asyncChat()) reveal(c, revealMinimized(c));
     else c.draw();
     c.saveMeta();

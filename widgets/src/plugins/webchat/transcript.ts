@@ -13,7 +13,8 @@ export function insert(c: WebChat, entry: Entry): void {
 }
 
 /**
- * Show a service message unless it is shown already; counts agent messages for unread.
+ * Show a service message unless it is shown already; counts what is shown and not the visitor's
+ * for unread (spec 4.7: agent and bot messages, files, and lines such as "Alice joined").
  * `original` is the transport's own message, where a shared file is described.
  */
 export function addMessage(c: WebChat, message: Message, original?: unknown): void {
@@ -28,7 +29,6 @@ export function addMessage(c: WebChat, message: Message, original?: unknown): vo
     if (party === 'Client') c.meta.userMessages++;
     else {
       c.meta.agentMessages++;
-      c.received++;
       c.view.agentTyping = undefined;
     }
   } else {
@@ -42,6 +42,7 @@ export function addMessage(c: WebChat, message: Message, original?: unknown): vo
     insert(c, { ...base, kind: 'system', text });
     c.meta.systemMessages++;
   }
+  if (party !== 'Client') c.received++;
   c.added.push([message, key]);
 }
 

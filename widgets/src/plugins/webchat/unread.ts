@@ -1,7 +1,9 @@
 /**
- * Unread agent messages while the window is minimized, or an async chat is hidden (spec 4.7):
+ * Unread messages while the window is minimized, or an async chat is hidden (spec 4.7):
  * the badge and the `unreadMessages`, `lastMessageCountRead` and `asyncUnreadMessageCount`
- * cookies. Counts are of agent messages shown; `lastRead` is the count when reading stopped.
+ * cookies. Counts are of the service's messages shown that are not the visitor's: agent and bot
+ * messages, files, and lines such as "Alice joined" (not the site's `injectMessage` lines, which
+ * no other page has); `lastRead` is the count when reading stopped.
  */
 import { count, type WebChat } from './context';
 import { UI_COOKIES } from './reasons';

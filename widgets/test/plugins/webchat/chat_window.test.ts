@@ -39,7 +39,7 @@ describe('async chat: closing keeps the chat', () => {
     expect(windowShown()).toBeNull();
     expect(shadow()?.querySelector('.fd-wc-button')).toBeTruthy();
     expect(p.cookie('webchat.state.open')).toBe('false');
-    expect(p.cookie('webchat.state.lastMessageCountRead')).toBe('1');
+    expect(p.cookie('webchat.state.lastMessageCountRead')).toBe('2');
     expect(p.bus.data('WebChat.open')).toBe(false);
     expect(p.uiNamed('closed')).toHaveLength(1);
     expect(p.server.calls.some((c) => c.method === 'DELETE')).toBe(false);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { settle } from '../webchatservice/setup';
-import { $, bubbles, fill, openAndStart, page, shadow, type Page } from './setup';
+import { $, all, bubbles, fill, openAndStart, page, shadow, type Page } from './setup';
 
 afterEach(() => {
   delete window._genesys;
@@ -78,5 +78,45 @@ describe('unread badge', () => {
     p.server.post('agent-1', 'an answer');
     await settle();
     expect(badge()).toBe('1');
+  });
+
+  it('counts every line shown that is not the visitor\'s: joins and leaves too (spec 4.7)', async () => {
+    const p = await page();
+    await openAndStart(p);
+    await p.bus.command('WebChat.minimize');
+    await settle();
+    expect(badge()).toBeNull();
+    p.server.join();
+    await settle();
+    expect(badge()).toBe('1');
+    p.server.post('agent-1', 'Hello');
+    await settle();
+    expect(badge()).toBe('2');
+    p.server.leave('agent-1');
+    await settle();
+    expect(badge()).toBe('3');
+    expect(p.cookie('webchat.state.unreadMessages')).toBe('3');
+    await p.bus.command('WebChat.minimize', { minimized: false });
+    await settle();
+    expect(all('.fd-wc-system').map((line) => line.textContent)).toEqual(
+      ['Chat started', 'Alice joined the chat', 'Alice left the chat']);
+  });
+
+  it('brings a hidden async chat back for an agent\'s message, not for a join', async () => {
+    const p = await page({ async: { enabled: true, newMessageRestoreState: 'minimized' },
+      chatButton: { enabled: true, openDelay: 0 } });
+    await openAndStart(p);
+    $<HTMLButtonElement>('.fd-wc-close').click();
+    await settle();
+    $<HTMLButtonElement>('.fd-wc-keep').click();
+    await settle();
+    p.server.join();
+    await settle();
+    expect(shadow()?.querySelector('.fd-wc-window')).toBeNull();
+    expect(p.cookie('webchat.state.asyncUnreadMessageCount')).toBe('1');
+    p.server.post('agent-1', 'Hello');
+    await settle();
+    expect($('.fd-wc-window').dataset['minimized']).toBe('true');
+    expect(badge()).toBe('2');
   });
 });

@@ -118,7 +118,8 @@ describe('WebChat window', () => {
     await settle();
     expect(p.uiNamed('minimized')).toHaveLength(1);
     expect(p.cookie('webchat.state.minimized')).toBe('true');
-    expect(p.cookie('webchat.state.lastMessageCountRead')).toBe('0');
+    // "Alice joined the chat" was read.
+    expect(p.cookie('webchat.state.lastMessageCountRead')).toBe('1');
     p.server.post('agent-1', 'one');
     p.server.post('agent-1', 'two');
     await settle();
@@ -135,7 +136,7 @@ describe('WebChat window', () => {
       expect(p.cookie(`webchat.state.${name}`)).toBeUndefined();
     }
     await p.bus.command('WebChat.minimize');
-    expect(p.cookie('webchat.state.lastMessageCountRead')).toBe('2');
+    expect(p.cookie('webchat.state.lastMessageCountRead')).toBe('3');
     await p.bus.command('WebChat.close');
     expect(p.cookie('webchat.state.lastMessageCountRead')).toBeUndefined();
     expect(p.cookie('webchat.state.open')).toBe('false');
@@ -250,7 +251,7 @@ describe('restore', () => {
       [`${V2C}JWtoken`]: made.jwt, [`${V2C}ConversationID`]: made.id,
       [`${V2C}MemberID`]: made.member.id, [`${V2C}WS_URL`]: made.eventStreamUri,
       'webchat.state.open': 'true', 'webchat.state.minimized': 'true',
-      'webchat.state.lastMessageCountRead': '1',
+      'webchat.state.lastMessageCountRead': '2',
       'webchat.metaData': JSON.stringify({ id: 'abc', agentReached: 5, form: { firstname: '' } }),
     } };
   }
