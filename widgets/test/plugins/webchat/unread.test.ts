@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { settle } from '../webchatservice/setup';
+import { fakeServer } from '../webchatservice/fake_server';
+import { settle, V2C } from '../webchatservice/setup';
 import { $, all, bubbles, fill, openAndStart, page, shadow, type Page } from './setup';
 
 afterEach(() => {
@@ -62,7 +63,7 @@ describe('unread badge', () => {
     await settle();
     expect(badge()).toBeNull();
     await p.bus.command('WebChat.minimize', { minimized: false });
-    // The stream event dropped: only the POST reply brings the message.
+    // The stream event held back: the POST reply brings the message first.
     const own = p.server.messages.length;
     p.server.setOverride((call) => {
       if (call.method !== 'POST' || !call.path.endsWith('/messages')) return undefined;
@@ -75,6 +76,10 @@ describe('unread badge', () => {
     expect(badge()).toBeNull();
     const held = await p.bus.command<{ messages: { text: string }[] }>('WebChatService.getTranscript');
     expect(held.messages.map((m) => m.text).filter(Boolean)).toEqual(['Hello', 'one', 'two']);
+    // The stream event comes late, after the reply and the minimize.
+    p.server.broadcast('message', p.server.messages[p.server.messages.length - 1]);
+    await settle();
+    expect(badge()).toBeNull();
     p.server.post('agent-1', 'an answer');
     await settle();
     expect(badge()).toBe('1');
@@ -118,5 +123,48 @@ describe('unread badge', () => {
     await settle();
     expect($('.fd-wc-window').dataset['minimized']).toBe('true');
     expect(badge()).toBe('2');
+  });
+
+  it('does not count the visitor\'s message again when a reconnect catches up with it', async () => {
+    const p = await talking();
+    send('before the drop');
+    $<HTMLButtonElement>('.fd-wc-min').click();
+    await settle();
+    const first = p.server.socket()!;
+    // The catch-up starts from LastMsgId: pretend the drop came before the message was held.
+    p.setCookie(`${V2C}LastMsgId`, 'msg-1');
+    first.close();
+    await vi.waitFor(() => expect(p.named('reconnected')).toHaveLength(1));
+    await settle();
+    expect(p.server.calls.some((c) => c.method === 'GET' && c.query.get('after') === 'msg-1')).toBe(true);
+    // At-least-once delivery: the stream pushes it once more too.
+    p.server.broadcast('message', p.server.messages.find((m) => m.body === 'before the drop'));
+    await settle();
+    expect(badge()).toBeNull();
+    p.server.post('agent-1', 'an answer');
+    await settle();
+    expect(badge()).toBe('1');
+  });
+
+  it('does not count the visitor\'s message on a restored page, where the member id is the cookie\'s', async () => {
+    const server = fakeServer();
+    const made = server.create('Ann Lee');
+    server.join('agent-1', 'Alice');
+    server.post('agent-1', 'first');
+    const p = await page({}, {
+      [`${V2C}JWtoken`]: made.jwt, [`${V2C}ConversationID`]: made.id,
+      [`${V2C}MemberID`]: made.member.id, [`${V2C}WS_URL`]: made.eventStreamUri,
+      'webchat.state.open': 'true', 'webchat.state.minimized': 'true',
+      'webchat.state.lastMessageCountRead': '2',
+    }, server);
+    await vi.waitFor(() => expect(shadow()?.querySelector('.fd-wc-window')).toBeTruthy());
+    await settle();
+    expect(badge()).toBeNull();
+    await p.bus.command('WebChatService.sendMessage', { message: 'from the new page' });
+    await settle();
+    expect(badge()).toBeNull();
+    p.server.post('agent-1', 'an answer');
+    await settle();
+    expect(badge()).toBe('1');
   });
 });
