@@ -163,7 +163,15 @@ async def send_message(
         await publish(broker, message_events(view, [message]))
         return message
 
-    return await store_once(db, conversation_id, member_id, key, Sent("text", text), store)
+    return await store_once(
+        db,
+        conversation_id,
+        member_id,
+        key,
+        Sent("text", text),
+        store,
+        lambda message: publish_again(db, broker, conversation_id, message),
+    )
 
 
 async def send_notice(
@@ -457,6 +465,15 @@ def fanout(view: ConversationView, events: Iterable[dict[str, Any]]) -> Events:
 def message_events(view: ConversationView, messages: Iterable[MessageView]) -> Events:
     """The ``message`` events for stored messages."""
     return fanout(view, (message.event() for message in messages))
+
+
+async def publish_again(
+    db: Database, broker: Broker, conversation_id: str, message: MessageView
+) -> None:
+    """Publish a stored message once more, to whoever follows its conversation now."""
+    async with db.session() as session:
+        view = conversation_view(await load_conversation(session, conversation_id))
+    await publish(broker, message_events(view, [message]))
 
 
 async def publish(broker: Broker, events: Events) -> None:

@@ -21,6 +21,7 @@ from frontdesk.actions.chat import (
     invalid,
     message_events,
     publish,
+    publish_again,
     take_index,
 )
 from frontdesk.actions.chat_views import MessageView, conversation_view, load_conversation
@@ -130,7 +131,15 @@ async def attach_file(
         return message
 
     sent = Sent("file", sha256=row.sha256)
-    return await store_once(db, conversation_id, member_id, key, sent, store)
+    return await store_once(
+        db,
+        conversation_id,
+        member_id,
+        key,
+        sent,
+        store,
+        lambda message: publish_again(db, broker, conversation_id, message),
+    )
 
 
 async def get_file(db: Database, file_id: str, *, conversation_id: str | None = None) -> StoredFile:

@@ -53,24 +53,27 @@ async def store_once(
     key: str | None,
     sent: Sent,
     store: Callable[[], Awaitable[MessageView]],
+    republish: Callable[[MessageView], Awaitable[None]],
 ) -> MessageView:
     """``store()`` the send, unless this sender already stored one under ``key``: then that one.
 
-    ``store`` inserts with ``key`` and publishes after commit, so a repeat publishes nothing.
+    ``store`` inserts with ``key`` and publishes after commit. A repeat ``republish``es the stored
+    message: the first copy's process may have died between its commit and its publish, and
+    live streams drop an index they hold, so a second publish costs them nothing.
     """
     if key is None:
         return await store()
     first = await stored_send(db, conversation_id, member_id, key, sent)
-    if first is not None:
-        return first
-    try:
-        return await store()
-    except IntegrityError:
-        # A copy of this send committed between the look-up and the insert.
-        first = await stored_send(db, conversation_id, member_id, key, sent)
-        if first is None:
-            raise
-        return first
+    if first is None:
+        try:
+            return await store()
+        except IntegrityError:
+            # A copy of this send committed between the look-up and the insert.
+            first = await stored_send(db, conversation_id, member_id, key, sent)
+            if first is None:
+                raise
+    await republish(first)
+    return first
 
 
 async def stored_send(

@@ -17,6 +17,7 @@ from frontdesk.actions.chat_views import (
 from frontdesk.actions.files import attach_file
 from frontdesk.actions.routing import accept
 from frontdesk.app import Services
+from frontdesk.broker.memory import MemoryBroker
 from frontdesk.errors import IdempotencyConflict, InvalidInput
 from frontdesk.store.models import File
 
@@ -44,19 +45,33 @@ async def _texts(services: Services, cid: str) -> list[tuple[int, str]]:
     return [(m.index, m.text) for m in await list_messages(services.database, cid) if m.text]
 
 
-async def test_a_repeated_send_is_stored_once_and_published_once(services: Services) -> None:
+async def test_a_repeated_send_is_stored_once_and_published_again(services: Services) -> None:
     db, broker = services.database, services.broker
     cid, visitor = await _start(services)
     async with broker.subscribe(conversation_channel(cid)) as events:
         first = await send_message(db, broker, cid, visitor, "Hello", idempotency_key="k-1")
         again = await send_message(db, broker, cid, visitor, "Hello", idempotency_key="k-1")
         after = await send_message(db, broker, cid, visitor, "Next")
-        published = [(await anext(events)).event["index"] for _ in range(2)]
+        published = [(await anext(events)).event["index"] for _ in range(3)]
     assert again == first
     assert (first.index, after.index) == (2, 3)
-    # The repeat published nothing: the next event is already the next message.
-    assert published == [2, 3]
+    # The repeat publishes the stored message again (its first copy's process may have died
+    # before publishing); streams drop the index they already hold.
+    assert published == [2, 2, 3]
     assert await _texts(services, cid) == [(2, "Hello"), (3, "Next")]
+
+
+async def test_a_repeat_delivers_a_send_whose_publish_never_happened(services: Services) -> None:
+    db, broker = services.database, services.broker
+    cid, visitor = await _start(services)
+    async with broker.subscribe(conversation_channel(cid)) as events:
+        # The first copy commits, but its publish reaches nobody: as if its process died
+        # between the two. The retry must bring it to the conversation's followers.
+        await send_message(db, MemoryBroker(), cid, visitor, "Lost", idempotency_key="k-9")
+        await send_message(db, broker, cid, visitor, "Lost", idempotency_key="k-9")
+        async with asyncio.timeout(10):  # without the repeat's publish, nothing ever comes
+            delivered = await anext(events)
+    assert (delivered.event["index"], delivered.event["message"]["text"]) == (2, "Lost")
 
 
 async def test_concurrent_copies_of_one_send_store_one_message(services: Services) -> None:
