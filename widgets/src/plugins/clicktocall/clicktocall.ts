@@ -8,7 +8,7 @@
 import { h, render } from 'preact';
 import { commonOf, isRecord, rememberFocus, type Common } from '../../core/common';
 import type { CommandCall, CXBusGlobal, PluginInterface } from '../../core/types';
-import { builtInValid, fieldsOf, type Field } from '../webchat/form';
+import { builtInValid, fieldsOf, type Field } from '../../shared/form';
 import * as N from './names';
 import { STRINGS } from './strings';
 import { CSS } from './styles';

@@ -3,7 +3,7 @@
  * number with its code and countdown, or the expired notice. Everything shown is text.
  */
 import { h, type ComponentChild } from 'preact';
-import type { Field } from '../webchat/form';
+import type { Field } from '../../shared/form';
 
 export type Stage = 'form' | 'requesting' | 'number' | 'received' | 'expired';
 export type Problem = 'required' | 'phone' | 'short' | 'long' | 'invalid';

@@ -5,7 +5,7 @@
  * and links keep WebChat's http(s)/mailto allow-list.
  */
 import { h, type ComponentChild } from 'preact';
-import { markdown } from '../webchat/markdown';
+import { markdown } from '../../shared/markdown';
 
 const HEADING = /^(#{1,6})\s+(.*)$/;
 const BULLET = /^\s*[-*+]\s+(.*)$/;

@@ -4,7 +4,7 @@
  */
 import { isRecord, rememberFocus } from '../../core/common';
 import { count, type Options, type WebChat } from './context';
-import { DEFAULT_FORM } from './form';
+import { DEFAULT_FORM } from '../../shared/form';
 import { newMeta } from './metadata';
 import { UI_COOKIES } from './reasons';
 import { loadForm, submit } from './registration';

@@ -7,7 +7,7 @@ import { h, render } from 'preact';
 import { isRecord, type Common } from '../../core/common';
 import type { CookieStore } from '../../core/cookies';
 import type { PluginInterface } from '../../core/types';
-import { DEFAULT_FORM } from './form';
+import { DEFAULT_FORM } from '../../shared/form';
 import { forCookie, newMeta, withDerived, type Meta, type Stamp } from './metadata';
 import { UI_COOKIES } from './reasons';
 import { CSS } from './styles';

@@ -1,6 +1,6 @@
 /** The registration form at the start of a chat: fields, validation, and the start itself. */
 import { SERVICE, type Options, type WebChat } from './context';
-import { builtInValid, DEFAULT_FORM, fieldsOf, TOP_LEVEL, type Field } from './form';
+import { builtInValid, DEFAULT_FORM, fieldsOf, TOP_LEVEL, type Field } from '../../shared/form';
 
 /** Build the fields of the current form definition, keeping what was typed. */
 export function loadForm(c: WebChat): void {

@@ -7,8 +7,8 @@ import { h, type ComponentChild } from 'preact';
 import { deflectionView, type Article } from './deflection';
 import { emojiButton, emojiMenu } from './emoji_menu';
 import { sizeText, type SharedFile } from './files';
-import type { Field } from './form';
-import { markdown } from './markdown';
+import type { Field } from '../../shared/form';
+import { markdown } from '../../shared/markdown';
 import { fileNotes, uploadButton, type Limits } from './uploads';
 
 export interface Entry {

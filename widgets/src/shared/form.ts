@@ -3,7 +3,7 @@
  * read into plain fields. `custom` HTML and per-row `wrapper` templates are not supported:
  * the form is always built from elements, never from HTML strings.
  */
-import { isRecord } from '../../core/common';
+import { isRecord } from '../core/common';
 
 export type Validator = (...args: unknown[]) => unknown;
 
