@@ -1,8 +1,10 @@
 /**
  * The services App shares with every plugin as `window._genesys.widgets.common`: one cookie
- * store, one UI host and the language packs. Plugins import this file for types only.
+ * store, one UI host, the language packs and the HTTP call. Plugins import this file for types
+ * only.
  */
 import type { CookieStore } from './cookies';
+import type { Http } from './http';
 import type { I18n } from './i18n';
 import type { UIHost } from './ui_host';
 
@@ -10,6 +12,8 @@ export interface Common {
   cookies: CookieStore;
   ui: UIHost;
   i18n: I18n;
+  /** The one HTTP call (`core/http.ts`). */
+  http: Http;
   /** A string of `namespace` in the current language. */
   t(namespace: string, key: string): string;
   /** The whole `window._genesys.widgets` configuration object. */

@@ -1,12 +1,13 @@
 /**
  * The App plugin (`widgets-core`): reads the configuration, owns the shared services
- * (cookies, UI host, languages), publishes `App.ready`, and loads `main.preload` plus every
+ * (cookies, UI host, languages, HTTP), publishes `App.ready`, and loads `main.preload` plus every
  * plugin marked true in the `app.autoLoadList` cookie.
  */
 import type { Common } from '../common';
 import { isRecord } from '../common';
 import { createCookieStore, documentJar, type CookieJar } from '../cookies';
 import { createI18n, isRightToLeft } from '../i18n';
+import { http } from '../http';
 import { isName } from '../names';
 import type { CommandCall, CXBusGlobal, PluginInterface } from '../types';
 import { createUIHost } from '../ui_host';
@@ -57,6 +58,7 @@ export function startApp(bus: CXBusGlobal, win: Window, setup: AppSetup = {}):
     cookies,
     ui,
     i18n,
+    http,
     t: (namespace, key) => i18n.t(lang, namespace, key),
     config: () => widgets,
   };

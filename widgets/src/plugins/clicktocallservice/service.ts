@@ -9,6 +9,7 @@
  * call came in, and publishes `callReceived` when it did.
  */
 import { commonOf, isRecord, type Common } from '../../core/common';
+import type { HttpError } from '../../core/http';
 import type { CXBusGlobal, PluginInterface } from '../../core/types';
 import * as N from './names';
 
@@ -50,6 +51,12 @@ interface Held {
 
 type Options = Record<string, unknown>;
 
+interface Answer {
+  ok: boolean;
+  status: number;
+  data: unknown;
+}
+
 const DEFAULT_TIMEOUT_MS = 3000;
 const STATUS_INTERVAL_MS = 4000;
 // The server's sealed key: base64url after a version prefix, and cookie-sized.
@@ -86,17 +93,16 @@ export function registerClickToCallService(bus: CXBusGlobal, win: Window,
     for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
     return url.href;
   };
-  const send = async (url: string, init: RequestInit): Promise<Response> => {
-    const controller = new AbortController();
-    const limit = typeof config['ajaxTimeout'] === 'number' ? config['ajaxTimeout'] : DEFAULT_TIMEOUT_MS;
-    const timer = setTimeout(() => controller.abort(), limit);
+  /** The server's answer, whatever its status: this protocol puts its errors in its own fields. */
+  const send = (url: string, method: string, body?: URLSearchParams): Promise<Answer> => {
     const headers: Record<string, string> = {};
     if (text(config['apikey'])) headers['apikey'] = text(config['apikey']);
-    try {
-      return await fetchFn()(url, { ...init, headers, signal: controller.signal, credentials: 'omit' });
-    } finally {
-      clearTimeout(timer);
-    }
+    return common!.http(fetchFn(), { method, url, headers, body, credentials: 'omit',
+      timeout: typeof config['ajaxTimeout'] === 'number' ? config['ajaxTimeout'] : DEFAULT_TIMEOUT_MS })
+      .then((reply) => ({ ok: true, ...reply }), (failure: HttpError) => {
+        if (!failure.status) throw failure;
+        return { ok: false, status: failure.status, data: failure.reply };
+      });
   };
 
   // The number cookies
@@ -160,15 +166,13 @@ export function registerClickToCallService(bus: CXBusGlobal, win: Window,
     if (data['userData'] !== undefined && !isRecord(data['userData'])) throw N.BAD_USER_DATA;
     const phone = text(data['phonenumber']).trim();
     if (!phone) throw N.NO_PHONE_NUMBER;
-    let response: Response;
-    let body: unknown;
+    let response: Answer;
     try {
-      response = await send(text(config['dataURL']), { method: 'POST', body: requestForm(data, phone) });
-      body = await response.json().catch(() => undefined);
+      response = await send(text(config['dataURL']), 'POST', requestForm(data, phone));
     } catch {
       return received({ error: true, netfail: true });
     }
-    const reply = isRecord(body) ? body : {};
+    const reply = isRecord(response.data) ? response.data : {};
     const number = text(reply['_access_number']);
     const seconds = Number(reply['_expiration_time']);
     if (!response.ok || !number || !(seconds > 0)) {
@@ -191,7 +195,7 @@ export function registerClickToCallService(bus: CXBusGlobal, win: Window,
     reported = number.href;
     const form = new URLSearchParams({ _access_number: number.phone, _access_code: number.code,
       _genesys_url: win.location.href, _genesys_pageTitle: win.document.title });
-    send(endpoint('pages'), { method: 'POST', body: form }).catch(() => undefined);
+    send(endpoint('pages'), 'POST', form).catch(() => undefined);
   };
 
   // Whether the call came in: asked while a number is shown, until it came in or expired.
@@ -209,9 +213,8 @@ export function registerClickToCallService(bus: CXBusGlobal, win: Window,
     let status = '';
     let refused = false;
     try {
-      const response = await send(endpoint('status'), { method: 'POST',
-        body: new URLSearchParams({ _status_key: number.key }) });
-      const body: unknown = await response.json().catch(() => undefined);
+      const response = await send(endpoint('status'), 'POST', new URLSearchParams({ _status_key: number.key }));
+      const body = response.data;
       if (isRecord(body)) status = text(body['status']);
       // A key the server refuses stays refused; anything else (busy, offline) may pass.
       refused = response.status === 401 || response.status === 403;
@@ -258,8 +261,8 @@ export function registerClickToCallService(bus: CXBusGlobal, win: Window,
   const waitTime = async (data: Options): Promise<{ queue: string; estimatedWaitSeconds: number }> => {
     if (!text(config['dataURL'])) throw N.NOT_CONFIGURED;
     const queue = queueOf(data);
-    const response = await send(endpoint('wait', queue ? { queue } : {}), { method: 'GET' });
-    const body: unknown = await response.json();
+    const response = await send(endpoint('wait', queue ? { queue } : {}), 'GET');
+    const body = response.data;
     const seconds = isRecord(body) ? Number(body['estimated_wait_seconds']) : NaN;
     if (!response.ok || !Number.isFinite(seconds)) throw `HTTP ${response.status}`;
     return { queue: isRecord(body) ? text(body['queue']) : queue, estimatedWaitSeconds: seconds };

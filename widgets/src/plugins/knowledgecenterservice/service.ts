@@ -9,6 +9,7 @@
  * another sub-domain, belong to the same session; `reset` ends that.
  */
 import { commonOf, isRecord, type Common } from '../../core/common';
+import type { HttpError, HttpReply } from '../../core/http';
 import type { CXBusGlobal, PluginInterface } from '../../core/types';
 import {
   categoriesOf, documentOf, documentsOf, suggestedDocumentsOf, suggestionsOf, totalOf, type KnowledgeDocument,
@@ -83,29 +84,17 @@ export function registerKnowledgeCenterService(bus: CXBusGlobal, win: Window,
     return out;
   };
 
-  const call = async (method: string, target: string, body?: unknown, withSession = true):
-    Promise<{ body: unknown; response: Response }> => {
-    const controller = new AbortController();
-    const limit = typeof config['ajaxTimeout'] === 'number' ? config['ajaxTimeout'] : DEFAULT_TIMEOUT_MS;
-    const timer = setTimeout(() => controller.abort(), limit);
-    const sent = headers(withSession);
-    if (body !== undefined) sent['Content-Type'] = 'application/json';
-    let response: Response;
+  const call = async (method: string, target: string, json?: unknown, withSession = true): Promise<HttpReply> => {
     try {
-      response = await fetchFn()(target, { method, headers: sent, signal: controller.signal, credentials: 'omit',
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-    } catch {
-      throw new RequestFailed(0, 'The knowledge center cannot be reached');
-    } finally {
-      clearTimeout(timer);
+      const timeout = typeof config['ajaxTimeout'] === 'number' ? config['ajaxTimeout'] : DEFAULT_TIMEOUT_MS;
+      return await common!.http(fetchFn(),
+        { method, url: target, headers: headers(withSession), json, credentials: 'omit', timeout });
+    } catch (error) {
+      const { status, reply } = error as HttpError;
+      if (!status) throw new RequestFailed(0, 'The knowledge center cannot be reached');
+      const given = isRecord(reply) && isRecord(reply['error']) ? reply['error'] : {};
+      throw new RequestFailed(status, text(given['message']) || `HTTP ${status}`, text(given['code']));
     }
-    const parsed: unknown = response.status === 204 ? undefined : await response.json().catch(() => undefined);
-    if (!response.ok) {
-      const error = isRecord(parsed) && isRecord(parsed['error']) ? parsed['error'] : {};
-      throw new RequestFailed(response.status, text(error['message']) || `HTTP ${response.status}`,
-        text(error['code']));
-    }
-    return { body: parsed, response };
   };
 
   // The search session and its two cookies
@@ -135,11 +124,11 @@ export function registerKnowledgeCenterService(bus: CXBusGlobal, win: Window,
         lang: lang(), media: text(config['media']),
         apiClientMediaType: text(config['apiClientMediaType']), customerId: text(config['customerId']),
       }, false);
-      const body = isRecord(reply.body) ? (isRecord(reply.body['response']) ? reply.body['response'] : reply.body) : {};
+      const body = isRecord(reply.data) ? (isRecord(reply.data['response']) ? reply.data['response'] : reply.data) : {};
       const id = text(body['sessionId'] ?? body['id']);
-      const keys = text(body['keys']) || (reply.response.headers.get(N.HEADERS.session) ?? '');
+      const keys = text(body['keys']) || (reply.headers.get(N.HEADERS.session) ?? '');
       if (!SESSION_ID.test(id) || !SESSION_KEYS.test(keys)) {
-        throw new RequestFailed(reply.response.status, 'The knowledge center opened no usable session');
+        throw new RequestFailed(reply.status, 'The knowledge center opened no usable session');
       }
       keep(id, keys);
     })().finally(() => {
@@ -157,13 +146,13 @@ export function registerKnowledgeCenterService(bus: CXBusGlobal, win: Window,
   const inSession = async (method: string, target: string, body?: unknown, open = true): Promise<unknown> => {
     if (!sessionKeys && open) await openSession();
     try {
-      return (await call(method, target, body, sessionKeys !== '')).body;
+      return (await call(method, target, body, sessionKeys !== '')).data;
     } catch (error) {
       const lost = error instanceof RequestFailed && error.status === 401 && sessionKeys !== '';
       if (!lost) throw error;
       forget();
       if (open) await openSession();
-      return (await call(method, target, body, open)).body;
+      return (await call(method, target, body, open)).data;
     }
   };
   const browsing = (target: string): Promise<unknown> => inSession('GET', target, undefined, false);

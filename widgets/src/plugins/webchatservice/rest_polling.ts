@@ -6,8 +6,9 @@
  * indexes as strings, so "after message id" and "after `state.index`" are the same thing.
  */
 import { isRecord } from '../../core/common';
+import type { HttpError } from '../../core/http';
 import type { ChatMessage, PartyType } from './messages';
-import { clamp, httpCall, number, queueStatus, text, watchNetwork, type HttpError } from './rest_http';
+import { clamp, httpCall, number, queueStatus, text, watchNetwork } from './rest_http';
 import { createPollTimer } from './poll_timer';
 import { sendOnce } from './resend';
 import { acquireStartLock } from './start_lock';
@@ -98,7 +99,7 @@ export function createRestPollingTransport(setup: TransportSetup): ChatTransport
     const form = body ?? new URLSearchParams();
     if (keys) for (const [name, value] of Object.entries(keys)) form.append(name, value);
     for (const [name, value] of Object.entries(fields)) form.append(name, value);
-    const reply = await httpCall(setup.fetch, {
+    const reply = await httpCall(setup, {
       method: 'POST', url: `${base()}${path}?_=${Date.now()}`, headers: headers(), body: form,
       timeout: body ? number(option('fileUploadTimeout'), 0) : timeout(),
     }) as Reply;

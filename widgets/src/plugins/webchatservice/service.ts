@@ -61,7 +61,7 @@ export function registerWebChatService(bus: CXBusGlobal, win: Window,
       const factory = TRANSPORTS[text(option('type')) || DEFAULT_TRANSPORT];
       if (!factory || !common) return undefined;
       return factory({
-        option, win, cookies: common.cookies,
+        option, win, cookies: common.cookies, http: common.http,
         fetch: setup.fetch ?? win.fetch.bind(win),
         WebSocket: setup.WebSocket ?? (win as Window & typeof globalThis).WebSocket,
       });

@@ -7,6 +7,7 @@
  * Transports are picked by `webchat.transport.type` in `transports.ts`.
  */
 import type { CookieStore } from '../../core/cookies';
+import type { Http } from '../../core/http';
 import type { ChatMessage, Party } from './messages';
 
 /** A failed request: HTTP status (0 = no answer) and the server's error envelope. */
@@ -118,6 +119,8 @@ export interface ChatTransport {
 export interface TransportSetup {
   /** A `webchat.transport` option, else the same `webchat` option (e.g. `ajaxTimeout`). */
   option(key: string): unknown;
+  /** `common.http`, and the `fetch` it calls. */
+  http: Http;
   fetch: typeof fetch;
   WebSocket: typeof WebSocket;
   win: Window;

@@ -63,6 +63,7 @@ export function createV2Transport(setup: TransportSetup): ChatTransport {
   };
 
   const request = createRequest({
+    http: setup.http,
     fetch: setup.fetch,
     // Genesys' own client never waits less than this for the guest chat API.
     timeout: Math.max(number(option('ajaxTimeout'), MIN_TIMEOUT_MS), MIN_TIMEOUT_MS),

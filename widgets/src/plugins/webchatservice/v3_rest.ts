@@ -6,10 +6,11 @@
  * `setSessionData` callbacks (spec 5.7), hands `{messageIndex, token}` to the site instead.
  */
 import { isRecord } from '../../core/common';
+import type { HttpError } from '../../core/http';
 import { saveDownload } from './download';
 import type { ChatMessage, PartyType } from './messages';
 import { sendOnce } from './resend';
-import { httpCall, number, queueStatus, text, watchNetwork, type HttpError } from './rest_http';
+import { httpCall, number, queueStatus, text, watchNetwork } from './rest_http';
 import { electLeader, type TabLeader } from './tab_leader';
 import type {
   ChatTransport, Received, StartRequest, TransportListener, TransportSession, TransportSetup,
@@ -119,12 +120,10 @@ export function createV3Transport(setup: TransportSetup): ChatTransport {
     const configured = option('headers');
     if (isRecord(configured)) for (const [name, value] of Object.entries(configured)) headers[name] = String(value);
     if (session) headers['x-nexus-client-key'] = session.token;
-    if (body !== undefined && !(body instanceof FormData)) headers['Content-Type'] = 'application/json';
-    const reply = await httpCall(setup.fetch, {
-      method, url: base() + path, headers,
-      body: body instanceof FormData ? body : body === undefined ? undefined : JSON.stringify(body),
-      timeout: wait?.ms ?? Math.max(number(option('ajaxTimeout'), 10000), 3000),
-      ...(wait ? { signal: wait.signal } : {}),
+    const form = body instanceof FormData;
+    const reply = await httpCall(setup, {
+      method, url: base() + path, headers, body: form ? body : undefined, json: form ? undefined : body,
+      timeout: wait?.ms ?? Math.max(number(option('ajaxTimeout'), 10000), 3000), signal: wait?.signal,
     });
     return (isRecord(reply) && isRecord(reply['data']) ? reply['data'] : {}) as T;
   };

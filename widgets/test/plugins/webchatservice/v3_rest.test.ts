@@ -1,6 +1,7 @@
 /** WebChatService on `pureengage-v3-rest` against a fake v3 server with real long polls. */
 import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { createCookieStore } from '../../../src/core/cookies';
+import { http } from '../../../src/core/http';
 import * as R from '../../../src/plugins/webchatservice/reasons';
 import type { Received, TransportListener } from '../../../src/plugins/webchatservice/transport';
 import { createV3Transport, V3_COOKIES, V3_OPEN_COOKIE } from '../../../src/plugins/webchatservice/v3_rest';
@@ -248,7 +249,7 @@ describe('pureengage-v3-rest polls once per browser', () => {
     const server = fakeV3();
     const jar = fakeJar('shop.example.test');
     const cookies = createCookieStore({ jar: jar.jar, protocol: 'https:', hostname: 'shop.example.test' });
-    const setup = { option: (key: string) => ({ dataURL: V3_URL } as Record<string, unknown>)[key], fetch: server.fetch,
+    const setup = { option: (key: string) => ({ dataURL: V3_URL } as Record<string, unknown>)[key], http, fetch: server.fetch,
       WebSocket: globalThis.WebSocket, win: window, cookies };
     const tabs = [createV3Transport(setup), createV3Transport(setup)];
     const seen: Received[][] = [[], []];
