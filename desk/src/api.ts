@@ -118,9 +118,19 @@ export class ApiError extends Error {
 /** The server's error envelope as an ApiError (or a generic one when the body is not JSON). */
 async function failure(response: Response): Promise<ApiError> {
   const payload: unknown = await response.json().catch(() => null);
-  const error = (payload as { error?: { code?: string; message?: string; details?: unknown } } | null)?.error;
-  const details = error?.details && typeof error.details === 'object' ? (error.details as Record<string, unknown>) : {};
-  return new ApiError(error?.code ?? 'http_error', error?.message ?? response.statusText, response.status, details);
+  const error = (
+    payload as { error?: { code?: string; message?: string; details?: unknown } } | null
+  )?.error;
+  const details =
+    error?.details && typeof error.details === 'object'
+      ? (error.details as Record<string, unknown>)
+      : {};
+  return new ApiError(
+    error?.code ?? 'http_error',
+    error?.message ?? response.statusText,
+    response.status,
+    details,
+  );
 }
 
 export async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -137,7 +147,8 @@ export async function call<T>(method: string, path: string, body?: unknown): Pro
   return (await response.json().catch(() => null)) as T;
 }
 
-const conversationPath = (id: string): string => `/api/agent/conversations/${encodeURIComponent(id)}`;
+const conversationPath = (id: string): string =>
+  `/api/agent/conversations/${encodeURIComponent(id)}`;
 
 export const login = (email: string, password: string): Promise<{ agent: Agent }> =>
   call('POST', '/api/desk/login', { email, password });

@@ -56,16 +56,22 @@ async function request<T>(method: string, path: string): Promise<T> {
   const payload: unknown = await response.json().catch(() => null);
   if (!response.ok) {
     const error = (payload as { error?: { code?: string; message?: string } } | null)?.error;
-    throw new ApiError(error?.code ?? 'http_error', error?.message ?? response.statusText, response.status);
+    throw new ApiError(
+      error?.code ?? 'http_error',
+      error?.message ?? response.statusText,
+      response.status,
+    );
   }
   return payload as T;
 }
 
 const callPath = (id: string): string => `/api/agent/calls/${encodeURIComponent(id)}`;
 
-export const listWaitingCalls = (): Promise<{ calls: Call[] }> => request('GET', '/api/agent/calls');
+export const listWaitingCalls = (): Promise<{ calls: Call[] }> =>
+  request('GET', '/api/agent/calls');
 export const getCall = (id: string): Promise<{ call: Call }> => request('GET', callPath(id));
-export const takeCall = (id: string): Promise<{ call: Call }> => request('POST', `${callPath(id)}/take`);
+export const takeCall = (id: string): Promise<{ call: Call }> =>
+  request('POST', `${callPath(id)}/take`);
 export const callHistory = (id: string): Promise<{ history: HistoryItem[] }> =>
   request('GET', `${callPath(id)}/history`);
 export const chatHistory = (id: string): Promise<{ history: HistoryItem[] }> =>
@@ -91,7 +97,9 @@ export class CallStore {
   private put(call: Call, patch: Partial<CallPop> = {}): void {
     const known = this.pops.find((pop) => pop.call.id === call.id);
     const pop: CallPop = { history: null, busy: false, error: '', ...known, ...patch, call };
-    this.pops = known ? this.pops.map((p) => (p.call.id === call.id ? pop : p)) : [...this.pops, pop];
+    this.pops = known
+      ? this.pops.map((p) => (p.call.id === call.id ? pop : p))
+      : [...this.pops, pop];
     this.changed();
   }
 
@@ -102,8 +110,10 @@ export class CallStore {
 
   /** Whether a call belongs on this desk: waiting for anyone, or taken by this agent. */
   private shown(call: Call): boolean {
-    return !this.dismissed.has(call.id)
-      && (call.state === 'redeemed' || (call.state === 'taken' && call.agent_id === this.agentId));
+    return (
+      !this.dismissed.has(call.id) &&
+      (call.state === 'redeemed' || (call.state === 'taken' && call.agent_id === this.agentId))
+    );
   }
 
   handle(event: DeskEvent): void {
@@ -117,7 +127,8 @@ export class CallStore {
       const { calls } = await listWaitingCalls();
       const waiting = new Set(calls.map((call) => call.id));
       for (const pop of this.pops) {
-        if (pop.call.state === 'redeemed' && !waiting.has(pop.call.id)) void this.reread(pop.call.id);
+        if (pop.call.state === 'redeemed' && !waiting.has(pop.call.id))
+          void this.reread(pop.call.id);
       }
       for (const call of calls) if (this.shown(call)) this.show(call);
     } catch {
@@ -157,8 +168,10 @@ export class CallStore {
       const { call } = await takeCall(id);
       this.put(call, { busy: false });
     } catch (caught) {
-      const message = caught instanceof ApiError && caught.status === 409
-        ? 'Another agent took this call.' : `Could not take the call: ${String(caught)}`;
+      const message =
+        caught instanceof ApiError && caught.status === 409
+          ? 'Another agent took this call.'
+          : `Could not take the call: ${String(caught)}`;
       this.put(pop.call, { busy: false, error: message });
     }
   }

@@ -103,13 +103,18 @@ export function mergeEnded(
   if (page.next_before === null) return { ended: first, endedNext: null };
   const last = first[first.length - 1];
   const overlaps = last !== undefined && held.includes(last);
-  if (!overlaps || held.length <= first.length) return { ended: first, endedNext: page.next_before };
+  if (!overlaps || held.length <= first.length)
+    return { ended: first, endedNext: page.next_before };
   const fresh = new Set(first);
   return { ended: [...first, ...held.filter((id) => !fresh.has(id))], endedNext: heldNext };
 }
 
 export function applyLists(state: DeskState, lists: Lists, me: number): DeskState {
-  const next = withConversations(state, [...lists.open, ...lists.ended.conversations, ...(lists.active ?? [])]);
+  const next = withConversations(state, [
+    ...lists.open,
+    ...lists.ended.conversations,
+    ...(lists.active ?? []),
+  ]);
   return {
     ...next,
     presence: lists.presence,
@@ -136,7 +141,11 @@ export function threadsToSync(state: DeskState): string[] {
   const ids = new Set(state.mine.filter((id) => !state.threads[id]));
   for (const [id, thread] of Object.entries(state.threads)) {
     const conversation = state.conversations[id];
-    if (conversation && (thread.lastIndex < conversation.last_index || thread.conversation.state !== conversation.state)) {
+    if (
+      conversation &&
+      (thread.lastIndex < conversation.last_index ||
+        thread.conversation.state !== conversation.state)
+    ) {
       ids.add(id);
     }
   }
@@ -155,10 +164,18 @@ export function applyTranscript(state: DeskState, reply: Transcript): DeskState 
     lastIndex: contiguousIndex(messages),
     typing: current?.typing ?? {},
   };
-  const latest = [...reply.messages].reverse().map(previewOf).find((p) => p !== null) ?? null;
-  const next = withConversations({ ...state, threads: { ...state.threads, [id]: thread } }, [reply.conversation]);
+  const latest =
+    [...reply.messages]
+      .reverse()
+      .map(previewOf)
+      .find((p) => p !== null) ?? null;
+  const next = withConversations({ ...state, threads: { ...state.threads, [id]: thread } }, [
+    reply.conversation,
+  ]);
   const preview = newerPreview(next.previews[id], latest);
-  return preview && preview !== next.previews[id] ? { ...next, previews: { ...next.previews, [id]: preview } } : next;
+  return preview && preview !== next.previews[id]
+    ? { ...next, previews: { ...next.previews, [id]: preview } }
+    : next;
 }
 
 function putThread(state: DeskState, thread: Thread): DeskState {
@@ -174,14 +191,19 @@ export function applyEvent(state: DeskState, event: DeskEvent, me: number, now: 
     case 'queue':
     case 'conversation': {
       const thread = state.threads[event.conversation_id];
-      const stale = thread && (thread.lastIndex < event.last_index || thread.conversation.state !== event.state);
+      const stale =
+        thread &&
+        (thread.lastIndex < event.last_index || thread.conversation.state !== event.state);
       const effects: Effect[] = [{ kind: 'refresh-lists' }];
       if (stale) effects.push({ kind: 'sync', id: event.conversation_id });
       return { state, effects };
     }
     case 'agent-status':
       if (event.agent_id !== me || !state.presence) return { state, effects: [] };
-      return { state: { ...state, presence: { ...state.presence, status: event.status } }, effects: [] };
+      return {
+        state: { ...state, presence: { ...state.presence, status: event.status } },
+        effects: [],
+      };
     case 'message':
       return applyMessage(state, event.conversation_id, event.message);
     case 'member': {
@@ -190,17 +212,25 @@ export function applyEvent(state: DeskState, event: DeskEvent, me: number, now: 
         const own = state.mine.includes(event.conversation_id);
         return { state, effects: own ? [{ kind: 'sync', id: event.conversation_id }] : [] };
       }
-      const next = putThread(state, { ...thread, members: mergeMembers(thread.members, [event.member]) });
+      const next = putThread(state, {
+        ...thread,
+        members: mergeMembers(thread.members, [event.member]),
+      });
       return {
         state: next,
-        effects: thread.lastIndex < event.last_index ? [{ kind: 'sync', id: event.conversation_id }] : [],
+        effects:
+          thread.lastIndex < event.last_index ? [{ kind: 'sync', id: event.conversation_id }] : [],
       };
     }
     case 'typing': {
       const thread = state.threads[event.conversation_id];
       // Your own typing comes back to you: it is not news.
-      if (!thread || (event.member.agent_id !== null && event.member.agent_id === me)) return { state, effects: [] };
-      const next = putThread(state, expireTyping(withTyping(thread, event.member, event.typing, now, event.preview ?? ''), now));
+      if (!thread || (event.member.agent_id !== null && event.member.agent_id === me))
+        return { state, effects: [] };
+      const next = putThread(
+        state,
+        expireTyping(withTyping(thread, event.member, event.typing, now, event.preview ?? ''), now),
+      );
       return { state: next, effects: [{ kind: 'typing-timer' }] };
     }
     default:
@@ -209,9 +239,16 @@ export function applyEvent(state: DeskState, event: DeskEvent, me: number, now: 
 }
 
 /** A message from an event or from the reply to a send. */
-export function applyMessage(state: DeskState, id: string, message: Transcript['messages'][number]): Change {
+export function applyMessage(
+  state: DeskState,
+  id: string,
+  message: Transcript['messages'][number],
+): Change {
   const preview = newerPreview(state.previews[id], previewOf(message));
-  const next = preview && preview !== state.previews[id] ? { ...state, previews: { ...state.previews, [id]: preview } } : state;
+  const next =
+    preview && preview !== state.previews[id]
+      ? { ...state, previews: { ...state.previews, [id]: preview } }
+      : state;
   const thread = next.threads[id];
   if (!thread) {
     // Queued and watched conversations need only their preview; own chats need the messages.

@@ -41,7 +41,8 @@ const REFRESH_DEBOUNCE_MS = 100;
 /** A download's object URL lives this long: enough for the browser to start saving it. */
 const DOWNLOAD_URL_MS = 60_000;
 
-export const supervises = (agent: Agent): boolean => agent.role === 'supervisor' || agent.role === 'admin';
+export const supervises = (agent: Agent): boolean =>
+  agent.role === 'supervisor' || agent.role === 'admin';
 
 export class DeskStore {
   state: DeskState = initialState;
@@ -59,7 +60,8 @@ export class DeskStore {
     this.supervising = supervises(agent);
     try {
       const saved: unknown = JSON.parse(localStorage.getItem(this.seenKey) ?? '{}');
-      if (saved && typeof saved === 'object') this.state = { ...this.state, seen: saved as Record<string, number> };
+      if (saved && typeof saved === 'object')
+        this.state = { ...this.state, seen: saved as Record<string, number> };
     } catch {
       // A damaged or blocked store only costs the unread counts.
     }
@@ -221,10 +223,13 @@ export class DeskStore {
     window.clearTimeout(this.typingTimer);
     const next = nextTypingExpiry(Object.values(this.state.threads));
     if (!Number.isFinite(next)) return;
-    this.typingTimer = window.setTimeout(() => {
-      this.replace(expireAllTyping(this.state, Date.now()));
-      this.scheduleTypingExpiry();
-    }, Math.max(0, next - Date.now()) + 50);
+    this.typingTimer = window.setTimeout(
+      () => {
+        this.replace(expireAllTyping(this.state, Date.now()));
+        this.scheduleTypingExpiry();
+      },
+      Math.max(0, next - Date.now()) + 50,
+    );
   }
 
   async setStatus(status: Status): Promise<void> {
@@ -268,7 +273,8 @@ export class DeskStore {
       this.receive(id, message);
       return null;
     } catch (caught) {
-      const reason = caught instanceof ApiError ? caught.message : 'the server could not be reached.';
+      const reason =
+        caught instanceof ApiError ? caught.message : 'the server could not be reached.';
       return `Could not send ${file.name}: ${reason}`;
     }
   }

@@ -4,11 +4,24 @@ import type { Member, Message, Status } from './api';
 
 export type DeskEvent =
   | { type: 'ready'; agent_id: number }
-  | { type: 'queue' | 'conversation'; conversation_id: string; state: string; agent_id: number | null; last_index: number }
+  | {
+      type: 'queue' | 'conversation';
+      conversation_id: string;
+      state: string;
+      agent_id: number | null;
+      last_index: number;
+    }
   | { type: 'agent-status'; agent_id: number; status: Status }
   | { type: 'message'; conversation_id: string; index: number; message: Message }
   | { type: 'member'; conversation_id: string; last_index: number; member: Member }
-  | { type: 'typing'; conversation_id: string; last_index: number; member: Member; typing: boolean; preview?: string }
+  | {
+      type: 'typing';
+      conversation_id: string;
+      last_index: number;
+      member: Member;
+      typing: boolean;
+      preview?: string;
+    }
   | { type: 'call'; call_id: string; state: string; queue: string; agent_id: number | null }
   | { type: 'heartbeat' }
   | { type: 'resync' }

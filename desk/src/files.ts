@@ -21,7 +21,8 @@ export function formatBytes(bytes: number): string {
     value /= 1024;
     unit += 1;
   }
-  const shown = value >= 10 || Number.isInteger(value) ? Math.round(value) : Math.round(value * 10) / 10;
+  const shown =
+    value >= 10 || Number.isInteger(value) ? Math.round(value) : Math.round(value * 10) / 10;
   return `${shown} ${units[unit]}`;
 }
 
@@ -41,7 +42,10 @@ export function limitsHint(limits: FileLimits): string {
  * Why a file cannot be sent, before uploading it, or null when the server should decide.
  * Only what the browser knows for sure is checked here: the type is judged by content, on the server.
  */
-export function fileProblem(file: { name: string; size: number }, limits: FileLimits | null): string | null {
+export function fileProblem(
+  file: { name: string; size: number },
+  limits: FileLimits | null,
+): string | null {
   if (file.size === 0) return `${file.name} is empty.`;
   if (limits && file.size > limits.max_bytes) {
     return `${file.name} is larger than ${formatBytes(limits.max_bytes)}.`;

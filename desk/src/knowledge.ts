@@ -17,7 +17,8 @@ export type DraftField = keyof Draft;
 /** Problems by editor field; `form` holds what belongs to no field. */
 export type FieldErrors = Partial<Record<DraftField | 'form', string>>;
 
-const fold = (text: string): string => text.normalize('NFKD').replace(/\p{M}/gu, '').toLocaleLowerCase();
+const fold = (text: string): string =>
+  text.normalize('NFKD').replace(/\p{M}/gu, '').toLocaleLowerCase();
 
 /** The articles whose title has every word of the filter (case and accents ignored), by title. */
 export function filterArticles(articles: readonly Article[], filter: string): Article[] {
@@ -32,7 +33,14 @@ export function filterArticles(articles: readonly Article[], filter: string): Ar
 
 /** "Account, billing;  returns" as a list: split on commas and semicolons, trimmed, each once. */
 export function parseLabels(text: string): string[] {
-  return [...new Set(text.split(/[,;]/).map((label) => label.trim()).filter(Boolean))];
+  return [
+    ...new Set(
+      text
+        .split(/[,;]/)
+        .map((label) => label.trim())
+        .filter(Boolean),
+    ),
+  ];
 }
 
 export const formatLabels = (labels: readonly string[]): string => labels.join(', ');
@@ -65,7 +73,8 @@ export function changedFields(article: Article, draft: Draft): Partial<ArticleFi
   if (next.title !== article.title) changes.title = next.title;
   if (next.body !== article.body) changes.body = next.body;
   if (next.lang !== article.lang) changes.lang = next.lang;
-  if (formatLabels(next.categories) !== formatLabels(article.categories)) changes.categories = next.categories;
+  if (formatLabels(next.categories) !== formatLabels(article.categories))
+    changes.categories = next.categories;
   if (formatLabels(next.tags) !== formatLabels(article.tags)) changes.tags = next.tags;
   return changes;
 }

@@ -64,9 +64,14 @@ export const PAGE_SIZE = 200;
 const basePath = (id: string): string => `${ROOT}/bases/${encodeURIComponent(id)}`;
 const articlePath = (id: number): string => `${ROOT}/articles/${encodeURIComponent(String(id))}`;
 
-export const listBases = (): Promise<{ knowledgebases: KnowledgeBase[] }> => call('GET', `${ROOT}/bases`);
+export const listBases = (): Promise<{ knowledgebases: KnowledgeBase[] }> =>
+  call('GET', `${ROOT}/bases`);
 
-export const listArticles = (kbId: string, offset = 0, limit = PAGE_SIZE): Promise<{ articles: Article[]; total: number }> =>
+export const listArticles = (
+  kbId: string,
+  offset = 0,
+  limit = PAGE_SIZE,
+): Promise<{ articles: Article[]; total: number }> =>
   call('GET', `${basePath(kbId)}/articles?offset=${offset}&limit=${limit}`);
 
 /** Every article of a knowledge base, a page at a time (the server pages by id, so none is missed twice). */

@@ -7,10 +7,17 @@ import { LoginForm } from './components/login_form';
 function Desk() {
   const [agent, setAgent] = useState<Agent | null | undefined>(undefined);
   useEffect(() => {
-    me().then((reply) => setAgent(reply.agent), () => setAgent(null));
+    me().then(
+      (reply) => setAgent(reply.agent),
+      () => setAgent(null),
+    );
   }, []);
   if (agent === undefined) return null;
-  return agent ? <DeskApp agent={agent} onLogout={() => setAgent(null)} /> : <LoginForm onLogin={setAgent} />;
+  return agent ? (
+    <DeskApp agent={agent} onLogout={() => setAgent(null)} />
+  ) : (
+    <LoginForm onLogin={setAgent} />
+  );
 }
 
 const root = document.getElementById('desk');

@@ -56,7 +56,9 @@ function headingText(raw: string): string {
 }
 
 function startsBlock(line: string): boolean {
-  return HEADING.test(line) || FENCE.test(line) || RULE.test(line) || QUOTE.test(line) || ITEM.test(line);
+  return (
+    HEADING.test(line) || FENCE.test(line) || RULE.test(line) || QUOTE.test(line) || ITEM.test(line)
+  );
 }
 
 /** The Markdown text as blocks. */
@@ -75,13 +77,18 @@ export function parseMarkdown(text: string, depth = 0): Block[] {
     const quote = QUOTE.exec(line);
     const item = ITEM.exec(line);
     if (heading) {
-      blocks.push({ kind: 'heading', level: heading[1]?.length ?? 1, content: parseInline(headingText(heading[2] ?? ''), depth) });
+      blocks.push({
+        kind: 'heading',
+        level: heading[1]?.length ?? 1,
+        content: parseInline(headingText(heading[2] ?? ''), depth),
+      });
       i += 1;
     } else if (fence) {
       const marker = fence[1] ?? '```';
       const code: string[] = [];
       i += 1;
-      while (i < lines.length && !(lines[i] ?? '').trimStart().startsWith(marker)) code.push(lines[i++] ?? '');
+      while (i < lines.length && !(lines[i] ?? '').trimStart().startsWith(marker))
+        code.push(lines[i++] ?? '');
       i += 1;
       blocks.push({ kind: 'code', text: code.join('\n') });
     } else if (RULE.test(line)) {
@@ -89,7 +96,11 @@ export function parseMarkdown(text: string, depth = 0): Block[] {
       i += 1;
     } else if (quote) {
       const quoted: string[] = [];
-      for (let m = QUOTE.exec(lines[i] ?? ''); i < lines.length && m; m = QUOTE.exec(lines[i] ?? '')) {
+      for (
+        let m = QUOTE.exec(lines[i] ?? '');
+        i < lines.length && m;
+        m = QUOTE.exec(lines[i] ?? '')
+      ) {
         quoted.push(m[1] ?? '');
         i += 1;
       }
@@ -125,7 +136,11 @@ export function parseMarkdown(text: string, depth = 0): Block[] {
       });
     } else {
       const paragraph: string[] = [];
-      while (i < lines.length && !BLANK.test(lines[i] ?? '') && (paragraph.length === 0 || !startsBlock(lines[i] ?? ''))) {
+      while (
+        i < lines.length &&
+        !BLANK.test(lines[i] ?? '') &&
+        (paragraph.length === 0 || !startsBlock(lines[i] ?? ''))
+      ) {
         paragraph.push((lines[i] ?? '').trim());
         i += 1;
       }
@@ -207,7 +222,13 @@ export function parseInline(text: string, depth = 0): Inline[] {
       const end = seek('`'.repeat(run), i + run);
       if (end !== -1) {
         flush();
-        out.push({ kind: 'code', text: text.slice(i + run, end).replace(/\n/g, ' ').trim() });
+        out.push({
+          kind: 'code',
+          text: text
+            .slice(i + run, end)
+            .replace(/\n/g, ' ')
+            .trim(),
+        });
         i = end + run;
         continue;
       }
@@ -216,7 +237,8 @@ export function parseInline(text: string, depth = 0): Inline[] {
       continue;
     }
     const strong = rest === '**' || rest === '__' ? rest : '';
-    const single = !strong && (ch === '*' || (ch === '_' && !/\w/.test(text[i - 1] ?? ''))) ? ch : '';
+    const single =
+      !strong && (ch === '*' || (ch === '_' && !/\w/.test(text[i - 1] ?? ''))) ? ch : '';
     const delimiter = strong || single;
     if (delimiter && depth < MAX_DEPTH && (text[i + delimiter.length] ?? ' ').trim() !== '') {
       const end = find(delimiter, i + delimiter.length);
@@ -235,7 +257,11 @@ export function parseInline(text: string, depth = 0): Inline[] {
       const end = close === -1 ? -1 : seek(')', close + 2);
       const nested = seek('[', i + 1);
       if (close !== -1 && end !== -1 && (nested === -1 || nested > close)) {
-        const target = text.slice(close + 2, end).trim().split(/\s+/)[0] ?? '';
+        const target =
+          text
+            .slice(close + 2, end)
+            .trim()
+            .split(/\s+/)[0] ?? '';
         const label = parseInline(text.slice(i + 1, close), depth + 1);
         if (text[i - 1] === '!') {
           // `![alt](src)`: the desk loads no remote images; it names the image and links to it.
@@ -253,7 +279,11 @@ export function parseInline(text: string, depth = 0): Inline[] {
       const inside = end === -1 ? '' : text.slice(i + 1, end);
       if (/^(https?:\/\/|mailto:)[^\s<>]+$/i.test(inside)) {
         flush();
-        out.push({ kind: 'link', href: safeHref(inside), children: [{ kind: 'text', text: inside }] });
+        out.push({
+          kind: 'link',
+          href: safeHref(inside),
+          children: [{ kind: 'text', text: inside }],
+        });
         i = end + 1;
         continue;
       }

@@ -10,7 +10,9 @@ const supported = (): boolean => typeof Notification !== 'undefined';
 export function useNotificationPermission(): [boolean, () => void] {
   const [askable, setAskable] = useState(supported() && Notification.permission === 'default');
   const ask = (): void => {
-    void Notification.requestPermission().then(() => setAskable(Notification.permission === 'default'));
+    void Notification.requestPermission().then(() =>
+      setAskable(Notification.permission === 'default'),
+    );
   };
   return [askable, ask];
 }
@@ -21,7 +23,8 @@ export function useQueueNotifications(state: DeskState): void {
     const previous = known.current;
     known.current = new Set(state.queue);
     // The first list is what was already waiting at sign-in: nothing new to announce.
-    if (!previous || !supported() || Notification.permission !== 'granted' || !document.hidden) return;
+    if (!previous || !supported() || Notification.permission !== 'granted' || !document.hidden)
+      return;
     for (const id of state.queue) {
       const conversation = state.conversations[id];
       if (previous.has(id) || !conversation) continue;

@@ -64,11 +64,22 @@ export function withMessage(thread: Thread, message: Message): Thread {
 
 /** A thread where `member` started (until a timeout) or stopped typing; each typing event
  * replaces the preview, so stopping, or typing with an emptied box, clears it. */
-export function withTyping(thread: Thread, member: MemberRef, typing: boolean, now: number, preview = ''): Thread {
+export function withTyping(
+  thread: Thread,
+  member: MemberRef,
+  typing: boolean,
+  now: number,
+  preview = '',
+): Thread {
   const next = { ...thread.typing };
   if (typing) {
     const lasts = member.role === 'CUSTOMER' ? VISITOR_TYPING_MS : AGENT_TYPING_MS;
-    next[member.id] = { name: member.display_name || 'Someone', role: member.role, until: now + lasts, preview };
+    next[member.id] = {
+      name: member.display_name || 'Someone',
+      role: member.role,
+      until: now + lasts,
+      preview,
+    };
   } else {
     delete next[member.id];
   }
@@ -87,7 +98,9 @@ export function typingNames(thread: Thread | undefined, now: number): string[] {
 /** The visitor's unsent text while they type (the server sends it only to agents), or ''. */
 export function typingPreview(thread: Thread | undefined, now: number): string {
   if (!thread) return '';
-  const typist = Object.values(thread.typing).find((t) => t.role === 'CUSTOMER' && t.until > now && t.preview);
+  const typist = Object.values(thread.typing).find(
+    (t) => t.role === 'CUSTOMER' && t.until > now && t.preview,
+  );
   return typist?.preview ?? '';
 }
 
@@ -118,7 +131,8 @@ export function nextTypingExpiry(threads: Iterable<Thread>): number {
 export function unreadCount(thread: Thread | undefined, seenIndex: number): number {
   if (!thread) return 0;
   return thread.messages.filter(
-    (message) => message.index > seenIndex && message.kind === 'text' && message.member?.role === 'CUSTOMER',
+    (message) =>
+      message.index > seenIndex && message.kind === 'text' && message.member?.role === 'CUSTOMER',
   ).length;
 }
 
@@ -140,7 +154,10 @@ export function previewOf(message: Message): Preview | null {
 }
 
 /** The newer of two previews (a late list answer must not undo a newer event). */
-export function newerPreview(held: Preview | null | undefined, incoming: Preview | null | undefined): Preview | null {
+export function newerPreview(
+  held: Preview | null | undefined,
+  incoming: Preview | null | undefined,
+): Preview | null {
   if (!held) return incoming ?? null;
   if (!incoming) return held;
   // The same index is the same message: keeping the held one keeps the state unchanged.

@@ -13,7 +13,17 @@ import {
 } from '../src/desk_state';
 import type { DeskEvent } from '../src/events';
 import { previewOf, VISITOR_TYPING_MS } from '../src/threads';
-import { ada, conversation, endedPage, ME, me, message, state, transcript, visitor } from './fixtures';
+import {
+  ada,
+  conversation,
+  endedPage,
+  ME,
+  me,
+  message,
+  state,
+  transcript,
+  visitor,
+} from './fixtures';
 
 const presence = { status: 'available' as const, capacity: 3, active: 1 };
 
@@ -32,11 +42,19 @@ describe('list answers', () => {
         presence,
         open: [conversation('mine', { state: 'active', agent_id: ME }), conversation('waiting')],
         ended: endedPage(['old'], null),
-        active: [conversation('mine', { state: 'active', agent_id: ME }), conversation('adas', { state: 'active', agent_id: 3 })],
+        active: [
+          conversation('mine', { state: 'active', agent_id: ME }),
+          conversation('adas', { state: 'active', agent_id: 3 }),
+        ],
       },
       ME,
     );
-    expect([next.mine, next.queue, next.team, next.ended]).toEqual([['mine'], ['waiting'], ['adas'], ['old']]);
+    expect([next.mine, next.queue, next.team, next.ended]).toEqual([
+      ['mine'],
+      ['waiting'],
+      ['adas'],
+      ['old'],
+    ]);
     expect(next.presence).toEqual(presence);
     expect(Object.keys(next.conversations).sort()).toEqual(['adas', 'mine', 'old', 'waiting']);
   });
@@ -44,17 +62,29 @@ describe('list answers', () => {
   it('keeps a preview an event brought when a slower list answer is older', () => {
     const fromEvent = previewOf(message(4))!;
     const listed = conversation('waiting', { preview: previewOf(message(2)) });
-    const next = applyLists(state({ previews: { waiting: fromEvent } }), { presence, open: [listed], ended: endedPage([], null), active: null }, ME);
+    const next = applyLists(
+      state({ previews: { waiting: fromEvent } }),
+      { presence, open: [listed], ended: endedPage([], null), active: null },
+      ME,
+    );
     expect(next.previews.waiting).toBe(fromEvent);
     const newer = conversation('waiting', { preview: previewOf(message(6)) });
-    const later = applyLists(next, { presence, open: [newer], ended: endedPage([], null), active: null }, ME);
+    const later = applyLists(
+      next,
+      { presence, open: [newer], ended: endedPage([], null), active: null },
+      ME,
+    );
     expect(later.previews.waiting?.index).toBe(6);
   });
 });
 
 describe('ended pages', () => {
   it('loads older pages after the ones held', () => {
-    const first = applyLists(state(), { presence, open: [], ended: endedPage(['e5', 'e4'], 'e4'), active: null }, ME);
+    const first = applyLists(
+      state(),
+      { presence, open: [], ended: endedPage(['e5', 'e4'], 'e4'), active: null },
+      ME,
+    );
     expect([first.ended, first.endedNext]).toEqual([['e5', 'e4'], 'e4']);
     const more = appendEnded(first, endedPage(['e3', 'e2'], 'e2'));
     expect([more.ended, more.endedNext]).toEqual([['e5', 'e4', 'e3', 'e2'], 'e2']);
@@ -84,21 +114,37 @@ describe('ended pages', () => {
 describe('transcripts', () => {
   it('re-reads own chats not held and held ones that fell behind', () => {
     const held = applyTranscript(state(), transcript('c1', [message(1), message(2)]));
-    const behind = { ...held, mine: ['c1', 'c2'], conversations: { ...held.conversations, c1: conversation('c1', { last_index: 3 }) } };
+    const behind = {
+      ...held,
+      mine: ['c1', 'c2'],
+      conversations: { ...held.conversations, c1: conversation('c1', { last_index: 3 }) },
+    };
     expect(threadsToSync(behind).sort()).toEqual(['c1', 'c2']);
     expect(threadsToSync({ ...held, mine: ['c1'] })).toEqual([]);
   });
 
   it('previews the newest message of a transcript', () => {
-    const next = applyTranscript(state(), transcript('c1', [message(1), message(2), message(3, { kind: 'member-join' })]));
+    const next = applyTranscript(
+      state(),
+      transcript('c1', [message(1), message(2), message(3, { kind: 'member-join' })]),
+    );
     expect(next.previews.c1?.index).toBe(2);
     expect(next.threads.c1?.lastIndex).toBe(3);
   });
 
   it('ends, after replaying events onto an old read, where a fresh read ends', () => {
-    const all = [message(1, { kind: 'member-join' }), message(2), message(3, { member: { id: me.id, role: 'AGENT', display_name: 'Me' } }), message(4), message(5)];
+    const all = [
+      message(1, { kind: 'member-join' }),
+      message(2),
+      message(3, { member: { id: me.id, role: 'AGENT', display_name: 'Me' } }),
+      message(4),
+      message(5),
+    ];
     const fresh = applyTranscript(state({ mine: ['c1'] }), transcript('c1', all));
-    let replayed: DeskState = applyTranscript(state({ mine: ['c1'] }), transcript('c1', all.slice(0, 2)));
+    let replayed: DeskState = applyTranscript(
+      state({ mine: ['c1'] }),
+      transcript('c1', all.slice(0, 2)),
+    );
     // At least once, in any order: a repeat and a late arrival change nothing.
     for (const m of [all[3]!, all[2]!, all[3]!, all[4]!, all[1]!]) {
       replayed = applyEvent(replayed, messageEvent('c1', m), ME, 0).state;
@@ -113,16 +159,33 @@ describe('events', () => {
   const held = applyTranscript(state({ mine: ['c1'] }), transcript('c1', [message(1), message(2)]));
 
   it('re-reads everything on ready and resync, the lists on state changes', () => {
-    expect(applyEvent(held, { type: 'ready', agent_id: ME }, ME, 0).effects).toEqual([{ kind: 'refresh-all' }]);
+    expect(applyEvent(held, { type: 'ready', agent_id: ME }, ME, 0).effects).toEqual([
+      { kind: 'refresh-all' },
+    ]);
     expect(applyEvent(held, { type: 'resync' }, ME, 0).effects).toEqual([{ kind: 'refresh-all' }]);
-    const queued = applyEvent(held, { type: 'queue', conversation_id: 'c9', state: 'queued', agent_id: null, last_index: 1 }, ME, 0);
+    const queued = applyEvent(
+      held,
+      { type: 'queue', conversation_id: 'c9', state: 'queued', agent_id: null, last_index: 1 },
+      ME,
+      0,
+    );
     expect(queued.effects).toEqual([{ kind: 'refresh-lists' }]);
-    const ended = applyEvent(held, { type: 'conversation', conversation_id: 'c1', state: 'ended', agent_id: ME, last_index: 2 }, ME, 0);
+    const ended = applyEvent(
+      held,
+      { type: 'conversation', conversation_id: 'c1', state: 'ended', agent_id: ME, last_index: 2 },
+      ME,
+      0,
+    );
     expect(ended.effects).toEqual([{ kind: 'refresh-lists' }, { kind: 'sync', id: 'c1' }]);
   });
 
   it('previews a queued conversation’s message without reading its transcript', () => {
-    const change = applyEvent(held, messageEvent('q1', message(2, { text: 'Is anyone there?' })), ME, 0);
+    const change = applyEvent(
+      held,
+      messageEvent('q1', message(2, { text: 'Is anyone there?' })),
+      ME,
+      0,
+    );
     expect(change.effects).toEqual([]);
     expect(change.state.previews.q1?.text).toBe('Is anyone there?');
     expect(change.state.threads.q1).toBeUndefined();
@@ -166,14 +229,23 @@ describe('events', () => {
   it('holds the visitor’s typing preview as text until a stop or their message', () => {
     const payload = '<img src=x onerror="window.hacked=1">';
     const typing = (on: boolean, preview?: string): DeskEvent => ({
-      type: 'typing', conversation_id: 'c1', last_index: 2, member: visitor, typing: on,
+      type: 'typing',
+      conversation_id: 'c1',
+      last_index: 2,
+      member: visitor,
+      typing: on,
       ...(preview === undefined ? {} : { preview }),
     });
     const shown = applyEvent(held, typing(true, payload), ME, 1_000).state;
     expect(shown.threads.c1!.typing[visitor.id]?.preview).toBe(payload);
     const stopped = applyEvent(shown, typing(false), ME, 1_001).state;
     expect(stopped.threads.c1!.typing[visitor.id]).toBeUndefined();
-    const sent = applyEvent(shown, messageEvent('c1', message(3, { member: visitor })), ME, 1_001).state;
+    const sent = applyEvent(
+      shown,
+      messageEvent('c1', message(3, { member: visitor })),
+      ME,
+      1_001,
+    ).state;
     expect(sent.threads.c1!.typing[visitor.id]).toBeUndefined();
     // Typing with the box emptied: still typing, no preview.
     const emptied = applyEvent(shown, typing(true), ME, 1_002).state;
@@ -182,21 +254,40 @@ describe('events', () => {
 
   it('merges members and re-reads when they announce a newer index', () => {
     const left = { ...visitor, state: 'DISCONNECTED' as const };
-    const change = applyEvent(held, { type: 'member', conversation_id: 'c1', last_index: 3, member: left }, ME, 0);
+    const change = applyEvent(
+      held,
+      { type: 'member', conversation_id: 'c1', last_index: 3, member: left },
+      ME,
+      0,
+    );
     expect(change.state.threads.c1?.members).toEqual([left]);
     expect(change.effects).toEqual([{ kind: 'sync', id: 'c1' }]);
   });
 
   it('changes only your own status', () => {
     const withPresence = { ...held, presence };
-    const other = applyEvent(withPresence, { type: 'agent-status', agent_id: 3, status: 'away' }, ME, 0);
+    const other = applyEvent(
+      withPresence,
+      { type: 'agent-status', agent_id: 3, status: 'away' },
+      ME,
+      0,
+    );
     expect(other.state).toBe(withPresence);
-    const own = applyEvent(withPresence, { type: 'agent-status', agent_id: ME, status: 'away' }, ME, 0);
+    const own = applyEvent(
+      withPresence,
+      { type: 'agent-status', agent_id: ME, status: 'away' },
+      ME,
+      0,
+    );
     expect(own.state.presence?.status).toBe('away');
   });
 
   it('takes the reply to a send like an event', () => {
-    const change = applyMessage(held, 'c1', message(3, { member: { id: me.id, role: 'AGENT', display_name: 'Me' } }));
+    const change = applyMessage(
+      held,
+      'c1',
+      message(3, { member: { id: me.id, role: 'AGENT', display_name: 'Me' } }),
+    );
     expect(change.state.threads.c1?.lastIndex).toBe(3);
     expect(change.state.previews.c1?.member?.display_name).toBe('Me');
   });

@@ -4,7 +4,13 @@ import { DeskStore, supervises } from '../src/desk_store';
 import { VISITOR_TYPING_MS } from '../src/threads';
 import { conversation, ME, message, visitor } from './fixtures';
 
-const agent: Agent = { id: ME, email: 'me@example.test', display_name: 'Me', role: 'agent', disabled: false };
+const agent: Agent = {
+  id: ME,
+  email: 'me@example.test',
+  display_name: 'Me',
+  role: 'agent',
+  disabled: false,
+};
 
 afterEach(() => {
   localStorage.clear();
@@ -30,7 +36,9 @@ describe('DeskStore', () => {
     const store = new DeskStore(agent);
     expect(await store.sendFile('c1', new File([], 'empty.txt'))).toBe('empty.txt is empty.');
     store.state = { ...store.state, fileLimits: { max_bytes: 4, types: ['text/plain'] } };
-    expect(await store.sendFile('c1', new File(['hello'], 'big.txt'))).toBe('big.txt is larger than 4 bytes.');
+    expect(await store.sendFile('c1', new File(['hello'], 'big.txt'))).toBe(
+      'big.txt is larger than 4 bytes.',
+    );
     expect(requests).not.toHaveBeenCalled();
   });
 
@@ -64,7 +72,13 @@ describe('DeskStore', () => {
         },
       },
     };
-    store.handle({ type: 'typing', conversation_id: 'c1', last_index: 1, member: visitor, typing: true });
+    store.handle({
+      type: 'typing',
+      conversation_id: 'c1',
+      last_index: 1,
+      member: visitor,
+      typing: true,
+    });
     expect(Object.keys(store.state.threads.c1!.typing)).toEqual([visitor.id]);
     vi.advanceTimersByTime(VISITOR_TYPING_MS + 100);
     expect(store.state.threads.c1!.typing).toEqual({});

@@ -1,8 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { describeTypes, fileDetails, fileProblem, formatBytes, limitsHint, sharedFile } from '../src/files';
+import {
+  describeTypes,
+  fileDetails,
+  fileProblem,
+  formatBytes,
+  limitsHint,
+  sharedFile,
+} from '../src/files';
 import { message } from './fixtures';
 
-const LIMITS = { max_bytes: 10 * 1024 * 1024, types: ['image/png', 'image/jpeg', 'application/pdf', 'text/plain'] };
+const LIMITS = {
+  max_bytes: 10 * 1024 * 1024,
+  types: ['image/png', 'image/jpeg', 'application/pdf', 'text/plain'],
+};
 
 describe('limits in words', () => {
   it('formats sizes in binary units', () => {
@@ -26,7 +36,9 @@ describe('limits in words', () => {
 describe('checks before an upload', () => {
   it('refuses empty and oversized files, and leaves types to the server', () => {
     expect(fileProblem({ name: 'a.txt', size: 0 }, LIMITS)).toBe('a.txt is empty.');
-    expect(fileProblem({ name: 'big.png', size: LIMITS.max_bytes + 1 }, LIMITS)).toBe('big.png is larger than 10 MB.');
+    expect(fileProblem({ name: 'big.png', size: LIMITS.max_bytes + 1 }, LIMITS)).toBe(
+      'big.png is larger than 10 MB.',
+    );
     expect(fileProblem({ name: 'ok.png', size: LIMITS.max_bytes }, LIMITS)).toBeNull();
     expect(fileProblem({ name: 'setup.exe', size: 5 }, LIMITS)).toBeNull();
     expect(fileProblem({ name: 'big.png', size: 1e12 }, null)).toBeNull();
@@ -34,11 +46,21 @@ describe('checks before an upload', () => {
 });
 
 describe('file messages', () => {
-  const data = { file_id: '0b7f3c1e-2a4d-4c55-9b1e-5b7a8f0c9d21', name: '<img src=x>.png', size: 2048, type: 'image/png' };
+  const data = {
+    file_id: '0b7f3c1e-2a4d-4c55-9b1e-5b7a8f0c9d21',
+    name: '<img src=x>.png',
+    size: 2048,
+    type: 'image/png',
+  };
 
   it('reads the file a message shares', () => {
     const file = sharedFile(message(3, { kind: 'file', text: '<img src=x>.png', data }));
-    expect(file).toEqual({ id: data.file_id, name: '<img src=x>.png', size: 2048, type: 'image/png' });
+    expect(file).toEqual({
+      id: data.file_id,
+      name: '<img src=x>.png',
+      size: 2048,
+      type: 'image/png',
+    });
     expect(fileDetails(file!)).toBe('PNG · 2 KB');
     expect(fileDetails({ ...file!, type: 'text/plain' })).toBe('Plain text · 2 KB');
   });
@@ -52,7 +74,9 @@ describe('file messages', () => {
   });
 
   it('falls back to the message text for a missing name', () => {
-    const file = sharedFile(message(3, { kind: 'file', text: 'notes.txt', data: { file_id: 'f1' } }));
+    const file = sharedFile(
+      message(3, { kind: 'file', text: 'notes.txt', data: { file_id: 'f1' } }),
+    );
     expect(file).toEqual({ id: 'f1', name: 'notes.txt', size: 0, type: '' });
   });
 });

@@ -14,7 +14,14 @@ export function conversation(id: string, changes: Partial<Conversation> = {}): C
     last_index: 1,
     agent_id: null,
     visitor: { first_name: 'Vic', last_name: 'Tor', email: '', subject: '' },
-    context: { page_url: '', page_title: '', referrer: '', browser: '', language: '', user_data: {} },
+    context: {
+      page_url: '',
+      page_title: '',
+      referrer: '',
+      browser: '',
+      language: '',
+      user_data: {},
+    },
     created_at: '2026-11-24T07:10:00Z',
     accepted_at: null,
     last_activity_at: '2026-11-24T07:10:00Z',
@@ -35,8 +42,20 @@ export const visitor: Member = {
   left_at: null,
 };
 
-export const ada: Member = { ...visitor, id: 'm-ada', role: 'AGENT', display_name: 'Ada', agent_id: 3 };
-export const me: Member = { ...visitor, id: 'm-me', role: 'AGENT', display_name: 'Me', agent_id: ME };
+export const ada: Member = {
+  ...visitor,
+  id: 'm-ada',
+  role: 'AGENT',
+  display_name: 'Ada',
+  agent_id: 3,
+};
+export const me: Member = {
+  ...visitor,
+  id: 'm-me',
+  role: 'AGENT',
+  display_name: 'Me',
+  agent_id: ME,
+};
 
 export function message(index: number, changes: Partial<Message> = {}): Message {
   return {
@@ -51,7 +70,11 @@ export function message(index: number, changes: Partial<Message> = {}): Message 
   };
 }
 
-export function transcript(id: string, messages: Message[], changes: Partial<Conversation> = {}): Transcript {
+export function transcript(
+  id: string,
+  messages: Message[],
+  changes: Partial<Conversation> = {},
+): Transcript {
   const last = messages[messages.length - 1]?.index ?? 0;
   return {
     conversation: conversation(id, { last_index: last, ...changes }),
@@ -62,7 +85,9 @@ export function transcript(id: string, messages: Message[], changes: Partial<Con
 
 export function endedPage(ids: string[], nextBefore: string | null): EndedPage {
   return {
-    conversations: ids.map((id) => conversation(id, { state: 'ended', ended_at: '2026-11-24T08:00:00Z' })),
+    conversations: ids.map((id) =>
+      conversation(id, { state: 'ended', ended_at: '2026-11-24T08:00:00Z' }),
+    ),
     next_before: nextBefore,
   };
 }

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../src/api';
-import { changedFields, draftOf, fieldErrors, fieldsOf, filterArticles, helpfulShare, parseLabels } from '../src/knowledge';
+import {
+  changedFields,
+  draftOf,
+  fieldErrors,
+  fieldsOf,
+  filterArticles,
+  helpfulShare,
+  parseLabels,
+} from '../src/knowledge';
 import type { Article } from '../src/knowledge_api';
 
 function article(id: number, title: string, changes: Partial<Article> = {}): Article {
@@ -21,7 +29,11 @@ function article(id: number, title: string, changes: Partial<Article> = {}): Art
 }
 
 describe('filterArticles', () => {
-  const articles = [article(1, 'Zahlung per Überweisung'), article(2, 'I forgot my password'), article(3, 'Reset the password')];
+  const articles = [
+    article(1, 'Zahlung per Überweisung'),
+    article(2, 'I forgot my password'),
+    article(3, 'Reset the password'),
+  ];
 
   it('keeps titles with every word, ignoring case and accents, sorted by title', () => {
     expect(filterArticles(articles, '').map((a) => a.id)).toEqual([2, 3, 1]);
@@ -34,22 +46,53 @@ describe('filterArticles', () => {
 
 describe('the draft', () => {
   it('splits labels on commas and semicolons, each once', () => {
-    expect(parseLabels(' Account, Billing;billing ;; Account ,')).toEqual(['Account', 'Billing', 'billing']);
+    expect(parseLabels(' Account, Billing;billing ;; Account ,')).toEqual([
+      'Account',
+      'Billing',
+      'billing',
+    ]);
     expect(parseLabels('   ')).toEqual([]);
   });
 
   it('starts empty in the knowledge base’s language, or from the article', () => {
-    expect(draftOf(null, 'de')).toEqual({ title: '', body: '', lang: 'de', categories: '', tags: '' });
+    expect(draftOf(null, 'de')).toEqual({
+      title: '',
+      body: '',
+      lang: 'de',
+      categories: '',
+      tags: '',
+    });
     const held = article(4, 'Returns', { categories: ['Orders', 'Returns'], tags: [] });
-    expect(draftOf(held, 'de')).toEqual({ title: 'Returns', body: 'Body', lang: 'en', categories: 'Orders, Returns', tags: '' });
-    expect(fieldsOf(draftOf(held, 'de'))).toEqual({ title: 'Returns', body: 'Body', lang: 'en', categories: ['Orders', 'Returns'], tags: [] });
+    expect(draftOf(held, 'de')).toEqual({
+      title: 'Returns',
+      body: 'Body',
+      lang: 'en',
+      categories: 'Orders, Returns',
+      tags: '',
+    });
+    expect(fieldsOf(draftOf(held, 'de'))).toEqual({
+      title: 'Returns',
+      body: 'Body',
+      lang: 'en',
+      categories: ['Orders', 'Returns'],
+      tags: [],
+    });
   });
 
   it('sends only what changed', () => {
     const held = article(5, 'Returns');
     expect(changedFields(held, draftOf(held, 'en'))).toEqual({});
-    const draft = { ...draftOf(held, 'en'), title: 'Returns and refunds', tags: 'login, refund', lang: ' de ' };
-    expect(changedFields(held, draft)).toEqual({ title: 'Returns and refunds', tags: ['login', 'refund'], lang: 'de' });
+    const draft = {
+      ...draftOf(held, 'en'),
+      title: 'Returns and refunds',
+      tags: 'login, refund',
+      lang: ' de ',
+    };
+    expect(changedFields(held, draft)).toEqual({
+      title: 'Returns and refunds',
+      tags: ['login', 'refund'],
+      lang: 'de',
+    });
   });
 });
 
@@ -72,10 +115,16 @@ describe('fieldErrors', () => {
   });
 
   it('keeps unknown fields and field-less errors for the form', () => {
-    const unknown = new ApiError('invalid_input', 'x', 422, { fields: [{ field: 'externalId', problem: 'taken' }, 'junk'] });
+    const unknown = new ApiError('invalid_input', 'x', 422, {
+      fields: [{ field: 'externalId', problem: 'taken' }, 'junk'],
+    });
     expect(fieldErrors(unknown)).toEqual({ form: 'externalId: taken; invalid' });
-    expect(fieldErrors(new ApiError('forbidden', 'Admins only.', 403))).toEqual({ form: 'Admins only.' });
-    expect(fieldErrors(new TypeError('Failed to fetch'))).toEqual({ form: 'The server could not be reached.' });
+    expect(fieldErrors(new ApiError('forbidden', 'Admins only.', 403))).toEqual({
+      form: 'Admins only.',
+    });
+    expect(fieldErrors(new TypeError('Failed to fetch'))).toEqual({
+      form: 'The server could not be reached.',
+    });
   });
 });
 

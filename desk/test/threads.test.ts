@@ -23,12 +23,22 @@ import {
 import { ada, conversation, me, message, visitor } from './fixtures';
 
 function thread(changes: Partial<Thread> = {}): Thread {
-  return { conversation: conversation('c1'), members: [visitor], messages: [], lastIndex: 0, typing: {}, ...changes };
+  return {
+    conversation: conversation('c1'),
+    members: [visitor],
+    messages: [],
+    lastIndex: 0,
+    typing: {},
+    ...changes,
+  };
 }
 
 describe('messages by index', () => {
   it('merges each index once, the newer copy winning, in order', () => {
-    const merged = mergeMessages([message(3), message(1)], [message(2), message(3, { text: 'edited' })]);
+    const merged = mergeMessages(
+      [message(3), message(1)],
+      [message(2), message(3, { text: 'edited' })],
+    );
     expect(merged.map((m) => [m.index, m.text])).toEqual([
       [1, 'message 1'],
       [2, 'message 2'],
@@ -62,9 +72,17 @@ describe('typing', () => {
   });
 
   it('keeps the visitor’s preview until they stop, empty the box, send or go quiet', () => {
-    const typing = withTyping(withTyping(thread(), ada, true, 0, 'agent text'), visitor, true, 0, 'Where is');
+    const typing = withTyping(
+      withTyping(thread(), ada, true, 0, 'agent text'),
+      visitor,
+      true,
+      0,
+      'Where is',
+    );
     expect(typingPreview(typing, 1)).toBe('Where is');
-    expect(typingPreview(withTyping(typing, visitor, true, 2, 'Where is my'), 3)).toBe('Where is my');
+    expect(typingPreview(withTyping(typing, visitor, true, 2, 'Where is my'), 3)).toBe(
+      'Where is my',
+    );
     expect(typingPreview(withTyping(typing, visitor, true, 2), 3)).toBe('');
     expect(typingPreview(withTyping(typing, visitor, false, 2, 'ignored'), 3)).toBe('');
     expect(typingPreview(withMessage(typing, message(1, { member: visitor })), 3)).toBe('');
@@ -114,7 +132,9 @@ describe('lists', () => {
 
   it('names the visitor, or calls them Visitor', () => {
     expect(visitorName(conversation('c1'))).toBe('Vic Tor');
-    const nameless = conversation('c1', { visitor: { first_name: ' ', last_name: '', email: '', subject: '' } });
+    const nameless = conversation('c1', {
+      visitor: { first_name: ' ', last_name: '', email: '', subject: '' },
+    });
     expect(visitorName(nameless)).toBe('Visitor');
   });
 
@@ -122,7 +142,10 @@ describe('lists', () => {
     expect(previewOf(message(1, { kind: 'member-join' }))).toBeNull();
     const long = previewOf(message(2, { text: 'y'.repeat(500) }));
     expect(long?.text).toHaveLength(PREVIEW_LENGTH);
-    expect(previewOf(message(3, { kind: 'file', text: 'cart.png' }))).toMatchObject({ kind: 'file', text: 'cart.png' });
+    expect(previewOf(message(3, { kind: 'file', text: 'cart.png' }))).toMatchObject({
+      kind: 'file',
+      text: 'cart.png',
+    });
   });
 
   it('keeps the newer of two previews', () => {
@@ -138,7 +161,9 @@ describe('lists', () => {
 
   it('finds the connected agent', () => {
     expect(assignedAgentName(thread({ members: [visitor, ada] }))).toBe('Ada');
-    expect(assignedAgentName(thread({ members: [visitor, { ...ada, state: 'DISCONNECTED' }] }))).toBe('');
+    expect(
+      assignedAgentName(thread({ members: [visitor, { ...ada, state: 'DISCONNECTED' }] })),
+    ).toBe('');
     expect(assignedAgentName(undefined)).toBe('');
   });
 });

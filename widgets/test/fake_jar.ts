@@ -18,8 +18,10 @@ export function fakeJar(hostname: string, suffixes = ['test', 'com', 'uk', 'co.u
   const jar: CookieJar = {
     read: () =>
       cookies
-        .filter((c) => c.domain === undefined || hostname === c.domain
-          || hostname.endsWith(`.${c.domain}`))
+        .filter(
+          (c) =>
+            c.domain === undefined || hostname === c.domain || hostname.endsWith(`.${c.domain}`),
+        )
         .map((c) => `${c.name}=${c.value}`)
         .join('; '),
     write(cookie) {
@@ -36,10 +38,15 @@ export function fakeJar(hostname: string, suffixes = ['test', 'com', 'uk', 'co.u
       }
       const raw = attributes['domain'];
       const domain = typeof raw === 'string' ? raw.replace(/^\./, '') : undefined;
-      if (domain !== undefined && (suffixes.includes(domain)
-        || !(hostname === domain || hostname.endsWith(`.${domain}`)))) return;
-      const index = cookies.findIndex((c) => c.name === name && c.domain === domain
-        && c.attributes['path'] === attributes['path']);
+      if (
+        domain !== undefined &&
+        (suffixes.includes(domain) || !(hostname === domain || hostname.endsWith(`.${domain}`)))
+      )
+        return;
+      const index = cookies.findIndex(
+        (c) =>
+          c.name === name && c.domain === domain && c.attributes['path'] === attributes['path'],
+      );
       if (index >= 0) cookies.splice(index, 1);
       const expires = attributes['expires'];
       if (typeof expires === 'string' && Date.parse(expires) < Date.now()) return;

@@ -1,5 +1,13 @@
 import { useState } from 'preact/hooks';
-import { changedFields, draftOf, fieldErrors, fieldsOf, type Draft, type DraftField, type FieldErrors } from '../knowledge';
+import {
+  changedFields,
+  draftOf,
+  fieldErrors,
+  fieldsOf,
+  type Draft,
+  type DraftField,
+  type FieldErrors,
+} from '../knowledge';
 import { createArticle, deleteArticle, updateArticle, type Article } from '../knowledge_api';
 import { MarkdownView } from './markdown_view';
 
@@ -12,7 +20,15 @@ interface Props {
   onDeleted: (id: number) => void;
 }
 
-function Field({ name, label, hint, draft, errors, onInput, multiline }: {
+function Field({
+  name,
+  label,
+  hint,
+  draft,
+  errors,
+  onInput,
+  multiline,
+}: {
   name: DraftField;
   label: string;
   hint?: string;
@@ -23,7 +39,8 @@ function Field({ name, label, hint, draft, errors, onInput, multiline }: {
 }) {
   const id = `kb-${name}`;
   const problem = errors[name];
-  const described = [hint ? `${id}-hint` : '', problem ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  const described =
+    [hint ? `${id}-hint` : '', problem ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
   const common = {
     id,
     value: draft[name],
@@ -34,13 +51,29 @@ function Field({ name, label, hint, draft, errors, onInput, multiline }: {
     <div class="kb-field">
       <label for={id}>{label}</label>
       {multiline ? (
-        <textarea {...common} rows={14} spellcheck
-          onInput={(event) => onInput(name, event.currentTarget.value)} />
+        <textarea
+          {...common}
+          rows={14}
+          spellcheck
+          onInput={(event) => onInput(name, event.currentTarget.value)}
+        />
       ) : (
-        <input {...common} type="text" onInput={(event) => onInput(name, event.currentTarget.value)} />
+        <input
+          {...common}
+          type="text"
+          onInput={(event) => onInput(name, event.currentTarget.value)}
+        />
       )}
-      {hint && <p class="hint" id={`${id}-hint`}>{hint}</p>}
-      {problem && <p class="field-error" id={`${id}-error`}>{problem}</p>}
+      {hint && (
+        <p class="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
+      {problem && (
+        <p class="field-error" id={`${id}-error`}>
+          {problem}
+        </p>
+      )}
     </div>
   );
 }
@@ -88,12 +121,18 @@ export function ArticleEditor({ kbId, defaultLang, article, onSaved, onDeleted }
 
   const fieldProps = { draft, errors, onInput: input };
   return (
-    <form class="kb-editor" aria-label={article ? 'Edit article' : 'New article'} onSubmit={(event) => void save(event)} noValidate>
+    <form
+      class="kb-editor"
+      aria-label={article ? 'Edit article' : 'New article'}
+      onSubmit={(event) => void save(event)}
+      noValidate
+    >
       <div class="kb-editor-head">
         <h2>{article ? 'Edit article' : 'New article'}</h2>
         {article && (
           <span class="meta">
-            {article.views} views · {article.votes.helpful} helpful · {article.votes.unhelpful} not helpful
+            {article.views} views · {article.votes.helpful} helpful · {article.votes.unhelpful} not
+            helpful
           </span>
         )}
       </div>
@@ -111,19 +150,34 @@ export function ArticleEditor({ kbId, defaultLang, article, onSaved, onDeleted }
           <MarkdownView text={draft.body} />
         </section>
       </div>
-      {errors.form && <p class="error" role="alert">{errors.form}</p>}
+      {errors.form && (
+        <p class="error" role="alert">
+          {errors.form}
+        </p>
+      )}
       <div class="kb-actions">
-        <button type="submit" class="primary" disabled={busy}>{article ? 'Save changes' : 'Create article'}</button>
+        <button type="submit" class="primary" disabled={busy}>
+          {article ? 'Save changes' : 'Create article'}
+        </button>
         {article && !confirming && (
-          <button type="button" class="danger-outline" disabled={busy} onClick={() => setConfirming(true)}>
+          <button
+            type="button"
+            class="danger-outline"
+            disabled={busy}
+            onClick={() => setConfirming(true)}
+          >
             Delete article
           </button>
         )}
         {article && confirming && (
           <span class="confirm" role="group" aria-label="Confirm deletion">
             <span>Delete “{article.title}” with its votes? This cannot be undone.</span>
-            <button type="button" class="danger" disabled={busy} onClick={() => void remove()}>Delete for good</button>
-            <button type="button" class="ghost" onClick={() => setConfirming(false)}>Keep it</button>
+            <button type="button" class="danger" disabled={busy} onClick={() => void remove()}>
+              Delete for good
+            </button>
+            <button type="button" class="ghost" onClick={() => setConfirming(false)}>
+              Keep it
+            </button>
           </span>
         )}
       </div>

@@ -13,7 +13,13 @@ function PageLink({ page }: { page: Page }) {
     safe = false;
   }
   const label = page.title || page.url;
-  return safe ? <a href={page.url} target="_blank" rel="noopener noreferrer">{label}</a> : <span>{label}</span>;
+  return safe ? (
+    <a href={page.url} target="_blank" rel="noopener noreferrer">
+      {label}
+    </a>
+  ) : (
+    <span>{label}</span>
+  );
 }
 
 function Row({ label, children }: { label: string; children: ComponentChildren }) {
@@ -25,13 +31,16 @@ function Row({ label, children }: { label: string; children: ComponentChildren }
   );
 }
 
-const asText = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value) ?? '');
+const asText = (value: unknown): string =>
+  typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
 
 function Pop({ pop, store }: { pop: CallPop; store: CallStore }) {
   const { call } = pop;
   const titleId = `call-${call.id}`;
   const mine = call.state === 'taken';
-  const extra = Object.entries(call.form).filter(([key]) => !['firstname', 'lastname'].includes(key));
+  const extra = Object.entries(call.form).filter(
+    ([key]) => !['firstname', 'lastname'].includes(key),
+  );
   const userData = Object.entries(call.user_data);
   const none = <span class="none">—</span>;
   return (
@@ -46,7 +55,11 @@ function Pop({ pop, store }: { pop: CallPop; store: CallStore }) {
       <dl>
         <Row label="Calling from">{call.caller_id || 'number withheld'}</Row>
         <Row label="Dialled">{call.number}</Row>
-        {extra.map(([key, value]) => <Row key={key} label={key}>{value}</Row>)}
+        {extra.map(([key, value]) => (
+          <Row key={key} label={key}>
+            {value}
+          </Row>
+        ))}
         <Row label="Site">{call.origin || none}</Row>
         <Row label="Asked at">{clockTime(call.created_at)}</Row>
       </dl>
@@ -77,10 +90,19 @@ function Pop({ pop, store }: { pop: CallPop; store: CallStore }) {
       )}
       <h3>Chats and calls</h3>
       <HistoryList history={pop.history} />
-      {pop.error && <p class="error" role="alert">{pop.error}</p>}
+      {pop.error && (
+        <p class="error" role="alert">
+          {pop.error}
+        </p>
+      )}
       <div class="call-actions">
         {!mine && (
-          <button type="button" class="primary small" disabled={pop.busy} onClick={() => void store.take(call.id)}>
+          <button
+            type="button"
+            class="primary small"
+            disabled={pop.busy}
+            onClick={() => void store.take(call.id)}
+          >
             Take call
           </button>
         )}
@@ -99,7 +121,9 @@ export function CallPops({ store }: { store: CallStore }) {
   if (pops.length === 0) return null;
   return (
     <section class="call-pops" aria-label="Incoming calls">
-      {pops.map((pop) => <Pop key={pop.call.id} pop={pop} store={store} />)}
+      {pops.map((pop) => (
+        <Pop key={pop.call.id} pop={pop} store={store} />
+      ))}
     </section>
   );
 }

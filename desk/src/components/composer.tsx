@@ -82,12 +82,26 @@ export function Composer({ store, conversationId, limits }: Props) {
   };
 
   return (
-    <form class={`composer ${dropping ? 'dropping' : ''}`} {...dropHandlers}
-      onSubmit={(event) => { event.preventDefault(); void send(); }}>
-      <label for="reply" class="visually-hidden">Reply</label>
+    <form
+      class={`composer ${dropping ? 'dropping' : ''}`}
+      {...dropHandlers}
+      onSubmit={(event) => {
+        event.preventDefault();
+        void send();
+      }}
+    >
+      <label for="reply" class="visually-hidden">
+        Reply
+      </label>
       <div class="field">
-        <textarea id="reply" ref={field} rows={2} maxLength={MAX_LENGTH} value={text}
-          placeholder="Type a reply, or drop a file here…" aria-describedby="reply-hint file-hint"
+        <textarea
+          id="reply"
+          ref={field}
+          rows={2}
+          maxLength={MAX_LENGTH}
+          value={text}
+          placeholder="Type a reply, or drop a file here…"
+          aria-describedby="reply-hint file-hint"
           onInput={(event) => {
             setText(event.currentTarget.value);
             if (event.currentTarget.value) typing.keystroke();
@@ -99,18 +113,29 @@ export function Composer({ store, conversationId, limits }: Props) {
               event.preventDefault();
               void send();
             }
-          }} />
-        <p class="hint" id="reply-hint">Enter sends · Shift+Enter starts a new line</p>
-        <p class="hint" id="file-hint">{limits ? limitsHint(limits) : ''}</p>
-        <p class="uploading" role="status">{uploads.sending ? `Sending ${uploads.sending}…` : ''}</p>
+          }}
+        />
+        <p class="hint" id="reply-hint">
+          Enter sends · Shift+Enter starts a new line
+        </p>
+        <p class="hint" id="file-hint">
+          {limits ? limitsHint(limits) : ''}
+        </p>
+        <p class="uploading" role="status">
+          {uploads.sending ? `Sending ${uploads.sending}…` : ''}
+        </p>
         {uploads.problems.length > 0 && (
           <div class="upload-errors" role="alert">
-            {uploads.problems.map((problem, n) => <p key={n}>{problem}</p>)}
+            {uploads.problems.map((problem, n) => (
+              <p key={n}>{problem}</p>
+            ))}
           </div>
         )}
       </div>
       <AttachButton onFiles={uploads.upload} disabled={uploads.sending !== ''} />
-      <button type="submit" class="primary" disabled={busy || !text.trim()}>Send</button>
+      <button type="submit" class="primary" disabled={busy || !text.trim()}>
+        Send
+      </button>
     </form>
   );
 }

@@ -1,7 +1,15 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { DeskState } from '../desk_state';
 import type { DeskStore } from '../desk_store';
-import { assignedAgentName, nextTypingExpiry, typingLine, typingNames, typingPreview, visitorName, type Thread } from '../threads';
+import {
+  assignedAgentName,
+  nextTypingExpiry,
+  typingLine,
+  typingNames,
+  typingPreview,
+  visitorName,
+  type Thread,
+} from '../threads';
 import { dateTime } from '../time';
 import { Composer } from './composer';
 import { Transcript } from './transcript';
@@ -10,16 +18,28 @@ function EndChat({ onEnd }: { onEnd: () => void }) {
   const [confirming, setConfirming] = useState(false);
   if (!confirming) {
     return (
-      <button type="button" class="danger-outline" onClick={() => setConfirming(true)}>End chat</button>
+      <button type="button" class="danger-outline" onClick={() => setConfirming(true)}>
+        End chat
+      </button>
     );
   }
   return (
     <div class="confirm" role="group" aria-label="Confirm ending the chat">
       <span>End this chat?</span>
-      <button type="button" class="danger" autoFocus onClick={() => { setConfirming(false); onEnd(); }}>
+      <button
+        type="button"
+        class="danger"
+        autoFocus
+        onClick={() => {
+          setConfirming(false);
+          onEnd();
+        }}
+      >
         Yes, end it
       </button>
-      <button type="button" class="ghost" onClick={() => setConfirming(false)}>Cancel</button>
+      <button type="button" class="ghost" onClick={() => setConfirming(false)}>
+        Cancel
+      </button>
     </div>
   );
 }
@@ -43,7 +63,15 @@ function useTypingRedraw(thread: Thread | undefined): number {
   return now;
 }
 
-export function ConversationPane({ store, state, id }: { store: DeskStore; state: DeskState; id: string }) {
+export function ConversationPane({
+  store,
+  state,
+  id,
+}: {
+  store: DeskStore;
+  state: DeskState;
+  id: string;
+}) {
   const thread = state.threads[id];
   const conversation = thread?.conversation ?? state.conversations[id];
   const now = useTypingRedraw(thread);
@@ -55,7 +83,9 @@ export function ConversationPane({ store, state, id }: { store: DeskStore; state
   return (
     <section class="conversation" aria-labelledby="conversation-title">
       <header class="conversation-head">
-        <button type="button" class="ghost back" onClick={() => store.select(null)}>← Chats</button>
+        <button type="button" class="ghost back" onClick={() => store.select(null)}>
+          ← Chats
+        </button>
         <div class="title-block">
           <h2 id="conversation-title">{name}</h2>
           <p class="sub">
@@ -65,25 +95,39 @@ export function ConversationPane({ store, state, id }: { store: DeskStore; state
         </div>
         {mine && <EndChat onEnd={() => void store.end(id)} />}
         {conversation.state === 'queued' && (
-          <button type="button" class="primary" onClick={() => void store.accept(id)}>Accept</button>
+          <button type="button" class="primary" onClick={() => void store.accept(id)}>
+            Accept
+          </button>
         )}
       </header>
-      <Transcript messages={thread?.messages ?? []} label={`Conversation with ${name}`}
-        onDownload={(fileId, fileName) => void store.download(fileId, fileName)} />
-      <p class="typing" aria-live="polite">{typingLine(typingNames(thread, now))}</p>
+      <Transcript
+        messages={thread?.messages ?? []}
+        label={`Conversation with ${name}`}
+        onDownload={(fileId, fileName) => void store.download(fileId, fileName)}
+      />
+      <p class="typing" aria-live="polite">
+        {typingLine(typingNames(thread, now))}
+      </p>
       {/* Hostile visitor text: a text node only, never markup. */}
-      {typingPreview(thread, now) && <p class="typing-preview" title="Not sent yet">{typingPreview(thread, now)}</p>}
+      {typingPreview(thread, now) && (
+        <p class="typing-preview" title="Not sent yet">
+          {typingPreview(thread, now)}
+        </p>
+      )}
       {mine && <Composer store={store} conversationId={id} limits={state.fileLimits} />}
       {watching && (
         <p class="watching-note">
-          You are watching this chat live, read-only{agentName ? `: only ${agentName} can reply` : ''}.
+          You are watching this chat live, read-only
+          {agentName ? `: only ${agentName} can reply` : ''}.
         </p>
       )}
       {conversation.state === 'ended' && (
         <p class="ended-note">
           Ended {conversation.ended_at ? dateTime(conversation.ended_at) : ''}
-          {conversation.ended_reason ? ` (${ENDED_BY[conversation.ended_reason] ?? conversation.ended_reason})` : ''}.
-          This transcript is read-only.
+          {conversation.ended_reason
+            ? ` (${ENDED_BY[conversation.ended_reason] ?? conversation.ended_reason})`
+            : ''}
+          . This transcript is read-only.
         </p>
       )}
     </section>

@@ -24,7 +24,8 @@ function useStore(store: DeskStore): DeskState {
 /** "(3) Frontdesk · Agent desk" when visitors wait or unread messages are there. */
 function useTitleBadge(state: DeskState): void {
   const waiting =
-    state.queue.length + state.mine.reduce((sum, id) => sum + unreadCount(state.threads[id], state.seen[id] ?? 0), 0);
+    state.queue.length +
+    state.mine.reduce((sum, id) => sum + unreadCount(state.threads[id], state.seen[id] ?? 0), 0);
   useEffect(() => {
     document.title = waiting > 0 ? `(${waiting}) ${TITLE}` : TITLE;
   }, [waiting]);
@@ -63,15 +64,29 @@ export function DeskApp({ agent, onLogout }: { agent: Agent; onLogout: () => voi
   const [view, setView] = useState<View>('chats');
   const knowledge = agent.role === 'admin' && view === 'knowledge';
 
-  const selected = state.selected ? (state.threads[state.selected]?.conversation ?? state.conversations[state.selected]) : undefined;
+  const selected = state.selected
+    ? (state.threads[state.selected]?.conversation ?? state.conversations[state.selected])
+    : undefined;
   return (
     <div class={`desk ${state.selected && !knowledge ? 'has-selection' : ''}`}>
-      <TopBar agent={agent} connection={state.connection} onLogout={onLogout} view={view}
-        onView={agent.role === 'admin' ? setView : undefined} />
+      <TopBar
+        agent={agent}
+        connection={state.connection}
+        onLogout={onLogout}
+        view={view}
+        onView={agent.role === 'admin' ? setView : undefined}
+      />
       {state.notice && (
         <div class="notice" role="alert">
           <span>{state.notice}</span>
-          <button type="button" class="ghost" aria-label="Dismiss" onClick={() => store.dismissNotice()}>×</button>
+          <button
+            type="button"
+            class="ghost"
+            aria-label="Dismiss"
+            onClick={() => store.dismissNotice()}
+          >
+            ×
+          </button>
         </div>
       )}
       <CallPops store={calls} />
@@ -90,7 +105,11 @@ export function DeskApp({ agent, onLogout }: { agent: Agent; onLogout: () => voi
               </div>
             )}
           </main>
-          {selected ? <VisitorContext conversation={selected} /> : <aside class="context empty-context" aria-label="Visitor" />}
+          {selected ? (
+            <VisitorContext conversation={selected} />
+          ) : (
+            <aside class="context empty-context" aria-label="Visitor" />
+          )}
         </>
       )}
     </div>

@@ -6,7 +6,17 @@ import { dateTime } from '../time';
 
 const PERIODS = [7, 30, 90, 365];
 
-function SearchTable({ id, caption, rows, empty }: { id: string; caption: string; rows: SearchStat[]; empty: string }) {
+function SearchTable({
+  id,
+  caption,
+  rows,
+  empty,
+}: {
+  id: string;
+  caption: string;
+  rows: SearchStat[];
+  empty: string;
+}) {
   return (
     <section class="kb-stat" aria-labelledby={id}>
       <h3 id={id}>{caption}</h3>
@@ -15,13 +25,20 @@ function SearchTable({ id, caption, rows, empty }: { id: string; caption: string
       ) : (
         <table class="kb-table" aria-labelledby={id}>
           <thead>
-            <tr><th scope="col">Search</th><th scope="col">Searches</th><th scope="col">No result</th>
-              <th scope="col">“Not found”</th><th scope="col">Last</th></tr>
+            <tr>
+              <th scope="col">Search</th>
+              <th scope="col">Searches</th>
+              <th scope="col">No result</th>
+              <th scope="col">“Not found”</th>
+              <th scope="col">Last</th>
+            </tr>
           </thead>
           <tbody>
             {rows.map((row) => (
               <tr key={row.query}>
-                <th scope="row" class="query">{row.query}</th>
+                <th scope="row" class="query">
+                  {row.query}
+                </th>
                 <td>{row.searches}</td>
                 <td>{row.withoutResult}</td>
                 <td>{row.notFoundReports}</td>
@@ -47,7 +64,9 @@ export function KnowledgeStatsPanel() {
     setError('');
     getStats(days).then(
       (reply) => current && setStats(reply),
-      (caught: unknown) => current && setError(caught instanceof ApiError ? caught.message : 'The server could not be reached.'),
+      (caught: unknown) =>
+        current &&
+        setError(caught instanceof ApiError ? caught.message : 'The server could not be reached.'),
     );
     return () => {
       current = false;
@@ -58,18 +77,43 @@ export function KnowledgeStatsPanel() {
     <section class="kb-stats" aria-labelledby="kb-stats-title">
       <div class="kb-editor-head">
         <h2 id="kb-stats-title">Statistics</h2>
-        <label class="inline" for="kb-days">Searches of the last</label>
-        <select id="kb-days" value={days} onChange={(event) => setDays(Number(event.currentTarget.value))}>
-          {PERIODS.map((n) => <option key={n} value={n}>{n} days</option>)}
+        <label class="inline" for="kb-days">
+          Searches of the last
+        </label>
+        <select
+          id="kb-days"
+          value={days}
+          onChange={(event) => setDays(Number(event.currentTarget.value))}
+        >
+          {PERIODS.map((n) => (
+            <option key={n} value={n}>
+              {n} days
+            </option>
+          ))}
         </select>
-        <button type="button" class="ghost" onClick={() => setRound((n) => n + 1)}>Refresh</button>
+        <button type="button" class="ghost" onClick={() => setRound((n) => n + 1)}>
+          Refresh
+        </button>
       </div>
-      {error && <p class="error" role="alert">{error}</p>}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
       {stats && (
         <>
-          <SearchTable id="kb-top" caption="Top searches" rows={stats.topSearches} empty="No searches yet." />
-          <SearchTable id="kb-missing" caption="Searches without a result" rows={stats.withoutResult}
-            empty="Every search found something." />
+          <SearchTable
+            id="kb-top"
+            caption="Top searches"
+            rows={stats.topSearches}
+            empty="No searches yet."
+          />
+          <SearchTable
+            id="kb-missing"
+            caption="Searches without a result"
+            rows={stats.withoutResult}
+            empty="Every search found something."
+          />
           <section class="kb-stat" aria-labelledby="kb-votes">
             <h3 id="kb-votes">Article votes</h3>
             {stats.votes.length === 0 ? (
@@ -77,13 +121,20 @@ export function KnowledgeStatsPanel() {
             ) : (
               <table class="kb-table" aria-labelledby="kb-votes">
                 <thead>
-                  <tr><th scope="col">Article</th><th scope="col">Helpful</th><th scope="col">Not helpful</th>
-                    <th scope="col">Share</th><th scope="col">Views</th></tr>
+                  <tr>
+                    <th scope="col">Article</th>
+                    <th scope="col">Helpful</th>
+                    <th scope="col">Not helpful</th>
+                    <th scope="col">Share</th>
+                    <th scope="col">Views</th>
+                  </tr>
                 </thead>
                 <tbody>
                   {stats.votes.map((row) => (
                     <tr key={row.id}>
-                      <th scope="row" class="query">{row.title}</th>
+                      <th scope="row" class="query">
+                        {row.title}
+                      </th>
                       <td>{row.helpful}</td>
                       <td>{row.unhelpful}</td>
                       <td>{helpfulShare(row.helpful, row.unhelpful)}</td>

@@ -10,7 +10,12 @@ type Pane = { kind: 'none' } | { kind: 'new' } | { kind: 'edit'; id: number } | 
 const problem = (caught: unknown): string =>
   caught instanceof ApiError ? caught.message : 'The server could not be reached.';
 
-function ArticleList({ articles, filter, pane, onPick }: {
+function ArticleList({
+  articles,
+  filter,
+  pane,
+  onPick,
+}: {
   articles: Article[];
   filter: string;
   pane: Pane;
@@ -25,8 +30,12 @@ function ArticleList({ articles, filter, pane, onPick }: {
         const selected = pane.kind === 'edit' && pane.id === article.id;
         return (
           <li key={article.id}>
-            <button type="button" class={`chat-link ${selected ? 'selected' : ''}`}
-              aria-current={selected ? 'true' : undefined} onClick={() => onPick(article.id)}>
+            <button
+              type="button"
+              class={`chat-link ${selected ? 'selected' : ''}`}
+              aria-current={selected ? 'true' : undefined}
+              onClick={() => onPick(article.id)}
+            >
               <span class="name">{article.title}</span>
               <span class="meta">
                 {article.lang} · {article.views} views
@@ -80,14 +89,26 @@ export function KnowledgeView() {
     setNotice('');
   };
   const saved = (article: Article, created: boolean): void => {
-    setArticles((held) => (created ? [...held, article] : held.map((a) => (a.id === article.id ? article : a))));
-    if (created) setBases((held) => held?.map((kb) => (kb.id === article.kbId ? { ...kb, articles: kb.articles + 1 } : kb)) ?? null);
+    setArticles((held) =>
+      created ? [...held, article] : held.map((a) => (a.id === article.id ? article : a)),
+    );
+    if (created)
+      setBases(
+        (held) =>
+          held?.map((kb) => (kb.id === article.kbId ? { ...kb, articles: kb.articles + 1 } : kb)) ??
+          null,
+      );
     setPane({ kind: 'edit', id: article.id });
     setNotice(created ? 'Article created.' : 'Changes saved.');
   };
   const deleted = (id: number): void => {
     setArticles((held) => held.filter((a) => a.id !== id));
-    setBases((held) => held?.map((kb) => (kb.id === kbId ? { ...kb, articles: Math.max(0, kb.articles - 1) } : kb)) ?? null);
+    setBases(
+      (held) =>
+        held?.map((kb) =>
+          kb.id === kbId ? { ...kb, articles: Math.max(0, kb.articles - 1) } : kb,
+        ) ?? null,
+    );
     setPane({ kind: 'none' });
     setNotice('Article deleted.');
   };
@@ -96,33 +117,87 @@ export function KnowledgeView() {
     <div class="knowledge">
       <nav class="sidebar kb-side" aria-label="Knowledge">
         <label for="kb-base">Knowledge base</label>
-        <select id="kb-base" value={kbId} disabled={!bases || bases.length === 0}
+        <select
+          id="kb-base"
+          value={kbId}
+          disabled={!bases || bases.length === 0}
           onChange={(event) => {
             setKbId(event.currentTarget.value);
             show({ kind: 'none' });
-          }}>
-          {bases?.map((kb) => <option key={kb.id} value={kb.id}>{kb.name} ({kb.articles})</option>)}
+          }}
+        >
+          {bases?.map((kb) => (
+            <option key={kb.id} value={kb.id}>
+              {kb.name} ({kb.articles})
+            </option>
+          ))}
         </select>
         <label for="kb-filter">Filter by title</label>
-        <input id="kb-filter" type="search" value={filter} onInput={(event) => setFilter(event.currentTarget.value)} />
+        <input
+          id="kb-filter"
+          type="search"
+          value={filter}
+          onInput={(event) => setFilter(event.currentTarget.value)}
+        />
         <div class="kb-side-actions">
-          <button type="button" class="primary small" disabled={!kbId} onClick={() => show({ kind: 'new' })}>New article</button>
-          <button type="button" class="ghost" aria-pressed={pane.kind === 'stats'} onClick={() => show({ kind: 'stats' })}>
+          <button
+            type="button"
+            class="primary small"
+            disabled={!kbId}
+            onClick={() => show({ kind: 'new' })}
+          >
+            New article
+          </button>
+          <button
+            type="button"
+            class="ghost"
+            aria-pressed={pane.kind === 'stats'}
+            onClick={() => show({ kind: 'stats' })}
+          >
             Statistics
           </button>
         </div>
-        {bases && bases.length === 0 && <p class="empty">No knowledge bases: import one with `frontdesk kb import`.</p>}
-        {kbId && <ArticleList articles={articles} filter={filter} pane={pane} onPick={(id) => show({ kind: 'edit', id })} />}
+        {bases && bases.length === 0 && (
+          <p class="empty">No knowledge bases: import one with `frontdesk kb import`.</p>
+        )}
+        {kbId && (
+          <ArticleList
+            articles={articles}
+            filter={filter}
+            pane={pane}
+            onPick={(id) => show({ kind: 'edit', id })}
+          />
+        )}
       </nav>
       <main class="kb-main">
-        {error && <p class="error" role="alert">{error}</p>}
-        <p class="kb-notice" role="status">{notice}</p>
+        {error && (
+          <p class="error" role="alert">
+            {error}
+          </p>
+        )}
+        <p class="kb-notice" role="status">
+          {notice}
+        </p>
         {pane.kind === 'stats' && <KnowledgeStatsPanel />}
         {pane.kind === 'new' && base && (
-          <ArticleEditor key={`new-${kbId}`} kbId={kbId} defaultLang={base.lang} article={null} onSaved={saved} onDeleted={deleted} />
+          <ArticleEditor
+            key={`new-${kbId}`}
+            kbId={kbId}
+            defaultLang={base.lang}
+            article={null}
+            onSaved={saved}
+            onDeleted={deleted}
+          />
         )}
         {editing && base && (
-          <ArticleEditor key={editing.id} kbId={kbId} defaultLang={base.lang} article={editing} onSaved={saved} onDeleted={deleted} />
+          <ArticleEditor
+            key={editing.id}
+            kbId={kbId}
+            defaultLang={base.lang}
+            article={editing}
+            onSaved={saved}
+            onDeleted={deleted}
+          />
         )}
         {pane.kind === 'none' && (
           <div class="placeholder">

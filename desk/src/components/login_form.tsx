@@ -26,13 +26,31 @@ export function LoginForm({ onLogin }: { onLogin: (agent: Agent) => void }) {
         <h1 id="title">Agent desk</h1>
         <p class="sub">Sign in to answer your visitors.</p>
         <label for="email">E-mail</label>
-        <input id="email" type="email" autocomplete="username" required value={email}
-          onInput={(event) => setEmail(event.currentTarget.value)} />
+        <input
+          id="email"
+          type="email"
+          autocomplete="username"
+          required
+          value={email}
+          onInput={(event) => setEmail(event.currentTarget.value)}
+        />
         <label for="password">Password</label>
-        <input id="password" type="password" autocomplete="current-password" required value={password}
-          onInput={(event) => setPassword(event.currentTarget.value)} />
-        <button type="submit" class="primary wide" disabled={busy}>{busy ? 'Signing in…' : 'Sign in'}</button>
-        {error && <p class="error" role="alert">{error}</p>}
+        <input
+          id="password"
+          type="password"
+          autocomplete="current-password"
+          required
+          value={password}
+          onInput={(event) => setPassword(event.currentTarget.value)}
+        />
+        <button type="submit" class="primary wide" disabled={busy}>
+          {busy ? 'Signing in…' : 'Sign in'}
+        </button>
+        {error && (
+          <p class="error" role="alert">
+            {error}
+          </p>
+        )}
       </form>
     </main>
   );

@@ -10,7 +10,13 @@ const CONNECTION_LABEL: Record<Connection, string> = {
 
 export type View = 'chats' | 'knowledge';
 
-export function TopBar({ agent, connection, onLogout, view, onView }: {
+export function TopBar({
+  agent,
+  connection,
+  onLogout,
+  view,
+  onView,
+}: {
   agent: Agent;
   connection: Connection;
   onLogout: () => void;
@@ -22,22 +28,33 @@ export function TopBar({ agent, connection, onLogout, view, onView }: {
   return (
     <header class="topbar">
       <span class="brand">Frontdesk</span>
-      <span class={`connection ${connection}`} role="status">{CONNECTION_LABEL[connection]}</span>
+      <span class={`connection ${connection}`} role="status">
+        {CONNECTION_LABEL[connection]}
+      </span>
       {onView && (
         <nav class="views" aria-label="Views">
           {(['chats', 'knowledge'] as const).map((name) => (
-            <button key={name} type="button" class="ghost" aria-current={view === name ? 'page' : undefined}
-              onClick={() => onView(name)}>
+            <button
+              key={name}
+              type="button"
+              class="ghost"
+              aria-current={view === name ? 'page' : undefined}
+              onClick={() => onView(name)}
+            >
               {name === 'chats' ? 'Chats' : 'Knowledge'}
             </button>
           ))}
         </nav>
       )}
       {canAsk && (
-        <button type="button" class="ghost notify" onClick={askToNotify}>Notify me of new chats</button>
+        <button type="button" class="ghost notify" onClick={askToNotify}>
+          Notify me of new chats
+        </button>
       )}
       <span class="agent-name">{agent.display_name}</span>
-      <button type="button" class="ghost" onClick={() => void logout().finally(onLogout)}>Sign out</button>
+      <button type="button" class="ghost" onClick={() => void logout().finally(onLogout)}>
+        Sign out
+      </button>
     </header>
   );
 }

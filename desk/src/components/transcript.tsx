@@ -26,12 +26,15 @@ function Attachment({ message, onDownload }: { message: Message; onDownload: OnD
   if (!file) return <p class="text">{message.text}</p>;
   return (
     <p class="attachment">
-      <a href={fileUrl(file.id)} download={file.name}
+      <a
+        href={fileUrl(file.id)}
+        download={file.name}
         onClick={(event) => {
           // Fetched first, so a deleted file shows the server's reason instead of a failed download.
           event.preventDefault();
           onDownload(file.id, file.name);
-        }}>
+        }}
+      >
         <span aria-hidden="true">📎 </span>
         <span class="file-name">{file.name}</span>
       </a>
@@ -59,7 +62,9 @@ function Line({ message, onDownload }: { message: Message; onDownload: OnDownloa
   return (
     <li class={`line ${side} ${message.kind}`} data-index={message.index}>
       <div class="bubble">
-        <span class="who">{message.member?.display_name || (side === 'visitor' ? 'Visitor' : 'Agent')}</span>
+        <span class="who">
+          {message.member?.display_name || (side === 'visitor' ? 'Visitor' : 'Agent')}
+        </span>
         {message.kind === 'file' ? (
           <Attachment message={message} onDownload={onDownload} />
         ) : (
@@ -72,7 +77,11 @@ function Line({ message, onDownload }: { message: Message; onDownload: OnDownloa
 }
 
 /** The messages, newest at the bottom; stays scrolled to the end unless the agent scrolled up. */
-export function Transcript({ messages, label, onDownload }: {
+export function Transcript({
+  messages,
+  label,
+  onDownload,
+}: {
   messages: Message[];
   label: string;
   onDownload: OnDownload;
@@ -84,12 +93,21 @@ export function Transcript({ messages, label, onDownload }: {
     if (element && pinned.current) element.scrollTop = element.scrollHeight;
   }, [messages]);
   return (
-    <ol class="transcript" ref={list} role="log" aria-label={label} aria-live="polite" tabIndex={0}
+    <ol
+      class="transcript"
+      ref={list}
+      role="log"
+      aria-label={label}
+      aria-live="polite"
+      tabIndex={0}
       onScroll={(event) => {
         const element = event.currentTarget;
         pinned.current = element.scrollHeight - element.scrollTop - element.clientHeight < 40;
-      }}>
-      {messages.map((message) => <Line key={message.index} message={message} onDownload={onDownload} />)}
+      }}
+    >
+      {messages.map((message) => (
+        <Line key={message.index} message={message} onDownload={onDownload} />
+      ))}
     </ol>
   );
 }

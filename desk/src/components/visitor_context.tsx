@@ -11,7 +11,13 @@ function SafeUrl({ url }: { url: string }) {
   } catch {
     safe = false;
   }
-  return safe ? <a href={url} target="_blank" rel="noopener noreferrer">{url}</a> : <span>{url}</span>;
+  return safe ? (
+    <a href={url} target="_blank" rel="noopener noreferrer">
+      {url}
+    </a>
+  ) : (
+    <span>{url}</span>
+  );
 }
 
 function Field({ label, children }: { label: string; children: ComponentChildren }) {
@@ -23,7 +29,8 @@ function Field({ label, children }: { label: string; children: ComponentChildren
   );
 }
 
-const asText = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value) ?? '');
+const asText = (value: unknown): string =>
+  typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
 
 export function VisitorContext({ conversation }: { conversation: Conversation }) {
   const { visitor, context } = conversation;
@@ -40,7 +47,9 @@ export function VisitorContext({ conversation }: { conversation: Conversation })
           {context.page_title && <span class="page-title">{context.page_title}</span>}
           {context.page_url ? <SafeUrl url={context.page_url} /> : none}
         </Field>
-        <Field label="Referrer">{context.referrer ? <SafeUrl url={context.referrer} /> : none}</Field>
+        <Field label="Referrer">
+          {context.referrer ? <SafeUrl url={context.referrer} /> : none}
+        </Field>
         <Field label="Browser">{context.browser || none}</Field>
         <Field label="Language">{context.language || none}</Field>
         <Field label="Transport">{conversation.transport}</Field>

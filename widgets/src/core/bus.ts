@@ -105,8 +105,13 @@ export function createBus(setup: BusSetup): CXBusGlobal {
 
   // Commands
 
-  const execute = (commander: string, plugin: Plugin, name: string, options: Options,
-    handle: Deferred): void => {
+  const execute = (
+    commander: string,
+    plugin: Plugin,
+    name: string,
+    options: Options,
+    handle: Deferred,
+  ): void => {
     const path = `${plugin.name}.${name}`;
     const handler = plugin.commands.get(name);
     if (!handler) {
@@ -127,7 +132,13 @@ export function createBus(setup: BusSetup): CXBusGlobal {
       handle.reject(reasons.CANCELLED);
       return;
     }
-    const call: CommandCall = { time: Date.now(), commander, command: path, deferred: handle, data };
+    const call: CommandCall = {
+      time: Date.now(),
+      commander,
+      command: path,
+      deferred: handle,
+      data,
+    };
     try {
       handler(call);
     } catch (error) {
@@ -136,8 +147,13 @@ export function createBus(setup: BusSetup): CXBusGlobal {
     }
   };
 
-  const route = (commander: string, namespace: string, name: string, options: Options,
-    handle: Deferred): void => {
+  const route = (
+    commander: string,
+    namespace: string,
+    name: string,
+    options: Options,
+    handle: Deferred,
+  ): void => {
     const plugin = plugins.get(namespace);
     if (!plugin) {
       const url = fileOf(namespace);
@@ -146,9 +162,10 @@ export function createBus(setup: BusSetup): CXBusGlobal {
         return;
       }
       load(url).then(
-        () => plugins.has(namespace)
-          ? route(commander, namespace, name, options, handle)
-          : handle.reject(`${reasons.NOT_REGISTERED}: ${namespace}`),
+        () =>
+          plugins.has(namespace)
+            ? route(commander, namespace, name, options, handle)
+            : handle.reject(`${reasons.NOT_REGISTERED}: ${namespace}`),
         () => handle.reject(reasons.LOAD_FAILED),
       );
     } else if (plugin.ready) {
@@ -195,8 +212,12 @@ export function createBus(setup: BusSetup): CXBusGlobal {
     return true;
   };
 
-  const subscribe = (owner: string, name: unknown, callback: unknown,
-    own?: string): string | false => {
+  const subscribe = (
+    owner: string,
+    name: unknown,
+    callback: unknown,
+    own?: string,
+  ): string | false => {
     const full = parseEvent(name, own);
     if (!full || typeof callback !== 'function') return false;
     const subscription: Subscription = { owner, callback: callback as Subscriber, active: true };
@@ -300,17 +321,25 @@ export function createBus(setup: BusSetup): CXBusGlobal {
     };
   };
 
-  const listing = (names: () => string[]): CommandHandler => (call) => {
-    const list = names();
-    log(call.command, list);
-    call.deferred.resolve(list);
-  };
+  const listing =
+    (names: () => string[]): CommandHandler =>
+    (call) => {
+      const list = names();
+      log(call.command, list);
+      call.deferred.resolve(list);
+    };
 
   const registerPlugin = (name: unknown): PluginInterface | false => {
     if (!isName(name) || name === BUS || isTaken(name)) return false;
     const plugin: Plugin = { name, ready: false, commands: new Map(), events: new Set(), held: [] };
-    plugin.commands.set('COMMANDS', listing(() => [...plugin.commands.keys()]));
-    plugin.commands.set('EVENTS', listing(() => [...plugin.events]));
+    plugin.commands.set(
+      'COMMANDS',
+      listing(() => [...plugin.commands.keys()]),
+    );
+    plugin.commands.set(
+      'EVENTS',
+      listing(() => [...plugin.events]),
+    );
     plugin.commands.set('LOAD', ({ deferred: handle }) => handle.resolve());
     plugins.set(name, plugin);
     log('registered', name);
@@ -321,7 +350,10 @@ export function createBus(setup: BusSetup): CXBusGlobal {
 
   const settle = (loading: Promise<void>, value: string): CommandPromise<string> => {
     const handle = deferred<string>();
-    loading.then(() => handle.resolve(value), () => handle.reject(reasons.LOAD_FAILED));
+    loading.then(
+      () => handle.resolve(value),
+      () => handle.reject(reasons.LOAD_FAILED),
+    );
     return handle.promise();
   };
 
@@ -332,9 +364,8 @@ export function createBus(setup: BusSetup): CXBusGlobal {
       if (typeof debug === 'boolean') settings.debug = debug;
       if (typeof async === 'boolean') settings.async = async;
       if (typeof pluginsPath === 'string') {
-        settings.pluginsPath = pluginsPath === '' || pluginsPath.endsWith('/')
-          ? pluginsPath
-          : `${pluginsPath}/`;
+        settings.pluginsPath =
+          pluginsPath === '' || pluginsPath.endsWith('/') ? pluginsPath : `${pluginsPath}/`;
       }
       if (typeof pluginFilenameFormat === 'string' && pluginFilenameFormat.includes('plugin')) {
         settings.pluginFilenameFormat = pluginFilenameFormat;

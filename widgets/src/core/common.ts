@@ -57,6 +57,7 @@ export function rememberFocus(win: Window): () => void {
   const opener = focused(win);
   return () => {
     const now = focused(win);
-    if (opener?.isConnected && (!now || now.tagName === 'FRONTDESK-WIDGET')) (opener as HTMLElement).focus();
+    if (opener?.isConnected && (!now || now.tagName === 'FRONTDESK-WIDGET'))
+      (opener as HTMLElement).focus();
   };
 }

@@ -69,9 +69,8 @@ export function encodeValue(value: string): string {
 }
 
 export function decodeValue(value: string): string {
-  const bare = value.length > 1 && value[0] === '"' && value.endsWith('"')
-    ? value.slice(1, -1)
-    : value;
+  const bare =
+    value.length > 1 && value[0] === '"' && value.endsWith('"') ? value.slice(1, -1) : value;
   try {
     return decodeURIComponent(bare);
   } catch {
@@ -92,8 +91,13 @@ export function readAll(cookies: string, name: string): string[] {
 
 /** True where a cookie can only be host-only: IP addresses, single labels, no host. */
 export function isHostOnly(protocol: string, hostname: string): boolean {
-  return protocol === 'file:' || !hostname.includes('.') || IPV4.test(hostname)
-    || hostname.includes(':') || hostname.startsWith('[');
+  return (
+    protocol === 'file:' ||
+    !hostname.includes('.') ||
+    IPV4.test(hostname) ||
+    hostname.includes(':') ||
+    hostname.startsWith('[')
+  );
 }
 
 function serialize(name: string, value: string, attrs: CookieAttributes): string {
@@ -110,8 +114,12 @@ function serialize(name: string, value: string, attrs: CookieAttributes): string
  * first; the first the browser accepts wins (it refuses public suffixes). Undefined when
  * none is accepted, which leaves cookies host-only.
  */
-export function probeDomain(jar: CookieJar, hostname: string, secure: boolean,
-  probe = `${COOKIE_PREFIX}.probe`): string | undefined {
+export function probeDomain(
+  jar: CookieJar,
+  hostname: string,
+  secure: boolean,
+  probe = `${COOKIE_PREFIX}.probe`,
+): string | undefined {
   const labels = hostname.replace(/\.$/, '').split('.');
   const token = Math.random().toString(36).slice(2);
   const base: CookieAttributes = { path: '/', sameSite: 'Lax', secure };
@@ -143,19 +151,21 @@ function sameSiteOf(value: unknown): string | undefined {
 export function createCookieStore(setup: CookieStoreSetup): CookieStore {
   const { jar, protocol, hostname } = setup;
   const prefix = setup.prefix ?? COOKIE_PREFIX;
-  const deployment = typeof setup.deploymentID === 'string' && SAFE_ID.test(setup.deploymentID)
-    ? `${setup.deploymentID}.`
-    : '';
-  const overrides = (typeof setup.cookieOptions === 'object' && setup.cookieOptions !== null
-    ? setup.cookieOptions
-    : {}) as Record<string, unknown>;
+  const deployment =
+    typeof setup.deploymentID === 'string' && SAFE_ID.test(setup.deploymentID)
+      ? `${setup.deploymentID}.`
+      : '';
+  const overrides = (
+    typeof setup.cookieOptions === 'object' && setup.cookieOptions !== null
+      ? setup.cookieOptions
+      : {}
+  ) as Record<string, unknown>;
   let resolved: CookieAttributes | undefined;
 
   const attributes = (): CookieAttributes => {
     if (resolved) return { ...resolved };
-    const secure = typeof overrides['secure'] === 'boolean'
-      ? overrides['secure']
-      : protocol === 'https:';
+    const secure =
+      typeof overrides['secure'] === 'boolean' ? overrides['secure'] : protocol === 'https:';
     const attrs: CookieAttributes = {
       path: typeof overrides['path'] === 'string' ? overrides['path'] : '/',
       sameSite: sameSiteOf(overrides['sameSite'] ?? overrides['samesite']) ?? 'Lax',

@@ -62,7 +62,11 @@ export const http: Http = async (fetcher, request) => {
     });
   } catch (error) {
     const timedOut = abort.signal.aborted && !signal?.aborted;
-    throw { status: 0, code: timedOut ? 'timeout' : 'network', message: String(error) } satisfies HttpError;
+    throw {
+      status: 0,
+      code: timedOut ? 'timeout' : 'network',
+      message: String(error),
+    } satisfies HttpError;
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener('abort', outside);

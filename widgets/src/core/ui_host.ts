@@ -95,7 +95,8 @@ export function createUIHost(doc: Document): UIHost {
     if (previous?.className) root.classList.remove(previous.className);
     if (theme.className) root.classList.add(theme.className);
     for (const name of Object.keys(previous?.vars ?? {})) root.style.removeProperty(name);
-    for (const [name, value] of Object.entries(theme.vars ?? {})) root.style.setProperty(name, value);
+    for (const [name, value] of Object.entries(theme.vars ?? {}))
+      root.style.setProperty(name, value);
   };
 
   return {

@@ -27,13 +27,20 @@ export interface Field {
 /** Fields that `startChat` takes as top-level options; every other field goes to userData. */
 export const TOP_LEVEL = ['firstname', 'lastname', 'email', 'subject', 'nickname'];
 const AUTOCOMPLETE: Record<string, string> = {
-  firstname: 'given-name', lastname: 'family-name', email: 'email', phonenumber: 'tel',
+  firstname: 'given-name',
+  lastname: 'family-name',
+  email: 'email',
+  phonenumber: 'tel',
 };
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 const row = (name: string, key: string, extra: Record<string, unknown> = {}) => ({
-  id: `cx_webchat_form_${name}`, name, maxlength: '100',
-  placeholder: '', label: `@i18n:webchat.${key}`, ...extra,
+  id: `cx_webchat_form_${name}`,
+  name,
+  maxlength: '100',
+  placeholder: '',
+  label: `@i18n:webchat.${key}`,
+  ...extra,
 });
 
 /** The default form: first and last name (required), email (checked when given), subject. */
@@ -73,7 +80,8 @@ export function fieldsOf(form: unknown, t: Translate): Field[] {
       placeholder: textOf(input['placeholder'], t),
       value: textOf(input['value'], t),
       options: options.filter(isRecord).map((option) => ({
-        text: textOf(option['text'], t), value: textOf(option['value'], t),
+        text: textOf(option['text'], t),
+        value: textOf(option['value'], t),
       })),
       autofocus: input['autofocus'] === true,
       readonly: input['readonly'] === true,

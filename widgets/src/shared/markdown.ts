@@ -5,7 +5,8 @@
  */
 import { h, type ComponentChild } from 'preact';
 
-const INLINE = /\*\*([^*\n]+)\*\*|\*([^*\n]+)\*|`([^`\n]+)`|\[([^\]\n]+)\]\(((?:https?:|mailto:)[^\s)]+)\)/g;
+const INLINE =
+  /\*\*([^*\n]+)\*\*|\*([^*\n]+)\*|`([^`\n]+)`|\[([^\]\n]+)\]\(((?:https?:|mailto:)[^\s)]+)\)/g;
 
 export function markdown(text: string): ComponentChild[] {
   const out: ComponentChild[] = [];

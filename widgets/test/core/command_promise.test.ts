@@ -74,7 +74,10 @@ describe('command promises', () => {
 
   it('ignore callbacks that are not functions', async () => {
     const deferred = createDeferred(vi.fn());
-    const promise = deferred.promise().done(undefined as never).fail('x' as never);
+    const promise = deferred
+      .promise()
+      .done(undefined as never)
+      .fail('x' as never);
     deferred.reject('r');
     await expect(promise).rejects.toBe('r');
   });

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
-  createCookieStore, decodeValue, encodeValue, isHostOnly, MAX_COOKIE_BYTES, probeDomain,
+  createCookieStore,
+  decodeValue,
+  encodeValue,
+  isHostOnly,
+  MAX_COOKIE_BYTES,
+  probeDomain,
 } from '../../src/core/cookies';
 import { fakeJar } from '../fake_jar';
 
@@ -13,15 +18,18 @@ function store(hostname: string, extra: Record<string, unknown> = {}, protocol =
 
 describe('cookie names', () => {
   it('are <prefix>.<rest>, preceded by <deploymentID>. when set', () => {
-    expect(store('shop.example.test').store.name('console.session'))
-      .toBe('_genesys.widgets.console.session');
-    expect(store('shop.example.test', { deploymentID: 'acme-1' }).store.name('app.autoLoadList'))
-      .toBe('acme-1._genesys.widgets.app.autoLoadList');
+    expect(store('shop.example.test').store.name('console.session')).toBe(
+      '_genesys.widgets.console.session',
+    );
+    expect(
+      store('shop.example.test', { deploymentID: 'acme-1' }).store.name('app.autoLoadList'),
+    ).toBe('acme-1._genesys.widgets.app.autoLoadList');
   });
 
   it('ignore a deploymentID that cannot be part of a cookie name', () => {
-    expect(store('a.example.test', { deploymentID: 'bad; id' }).store.name('x'))
-      .toBe('_genesys.widgets.x');
+    expect(store('a.example.test', { deploymentID: 'bad; id' }).store.name('x')).toBe(
+      '_genesys.widgets.x',
+    );
   });
 });
 
@@ -29,8 +37,9 @@ describe('the registrable domain', () => {
   it('is found by probing, shortest parent first, and the probe is removed', () => {
     const { jar, cookies, writes } = fakeJar('a.shop.example.co.uk');
     expect(probeDomain(jar, 'a.shop.example.co.uk', false)).toBe('example.co.uk');
-    expect(writes.filter((w) => !w.includes('Expires')).map((w) => /Domain=([^;]+)/.exec(w)?.[1]))
-      .toEqual(['co.uk', 'example.co.uk']);
+    expect(
+      writes.filter((w) => !w.includes('Expires')).map((w) => /Domain=([^;]+)/.exec(w)?.[1]),
+    ).toEqual(['co.uk', 'example.co.uk']);
     expect(cookies).toEqual([]);
   });
 
@@ -42,8 +51,12 @@ describe('the registrable domain', () => {
   });
 
   it('is not probed on IP addresses, single-label hosts and file:', () => {
-    for (const [protocol, host] of [['http:', '127.0.0.1'], ['http:', 'localhost'],
-      ['http:', '[::1]'], ['file:', '']] as const) {
+    for (const [protocol, host] of [
+      ['http:', '127.0.0.1'],
+      ['http:', 'localhost'],
+      ['http:', '[::1]'],
+      ['file:', ''],
+    ] as const) {
       expect(isHostOnly(protocol, host)).toBe(true);
       const { store: s, writes } = store(host, {}, protocol);
       s.set('x', '1');
@@ -57,7 +70,8 @@ describe('writing', () => {
     const { store: s, writes } = store('shop.example.test');
     expect(s.set('console.session', 'true')).toBe(true);
     expect(last(writes)).toBe(
-      '_genesys.widgets.console.session=true; Path=/; Domain=example.test; SameSite=Lax');
+      '_genesys.widgets.console.session=true; Path=/; Domain=example.test; SameSite=Lax',
+    );
     expect(s.get('console.session')).toBe('true');
   });
 
@@ -69,17 +83,25 @@ describe('writing', () => {
 
   it('applies cookieOptions last: domain, path, sameSite, secure, expires', () => {
     const { store: s, writes } = store('shop.example.test', {
-      cookieOptions: { domain: '.shop.example.test', path: '/x', sameSite: 'strict', secure: true,
-        expires: new Date(Date.UTC(2030, 0, 1)) },
+      cookieOptions: {
+        domain: '.shop.example.test',
+        path: '/x',
+        sameSite: 'strict',
+        secure: true,
+        expires: new Date(Date.UTC(2030, 0, 1)),
+      },
     });
     s.set('a', 'b');
-    expect(writes).toEqual(['_genesys.widgets.a=b; Path=/x; Domain=shop.example.test; '
-      + 'Expires=Tue, 01 Jan 2030 00:00:00 GMT; SameSite=Strict; Secure']);
+    expect(writes).toEqual([
+      '_genesys.widgets.a=b; Path=/x; Domain=shop.example.test; ' +
+        'Expires=Tue, 01 Jan 2030 00:00:00 GMT; SameSite=Strict; Secure',
+    ]);
   });
 
   it('reads expires in days and the lower-case samesite key', () => {
     const { store: s } = store('shop.example.test', {
-      cookieOptions: { expires: 1, samesite: 'None', secure: false } });
+      cookieOptions: { expires: 1, samesite: 'None', secure: false },
+    });
     const attrs = s.attributes();
     expect(attrs.sameSite).toBe('None');
     expect(attrs.secure).toBe(false);
@@ -94,8 +116,13 @@ describe('writing', () => {
   });
 
   it('removes with the same domain and path it wrote with', () => {
-    const { store: s, cookies, writes } = store('shop.example.test', {
-      cookieOptions: { path: '/p' } });
+    const {
+      store: s,
+      cookies,
+      writes,
+    } = store('shop.example.test', {
+      cookieOptions: { path: '/p' },
+    });
     s.set('gone', '1');
     expect(cookies).toHaveLength(1);
     s.remove('gone');

@@ -24,8 +24,12 @@ describe('UI host', () => {
   it('applies theme, direction, language and mobile mode to every root, now and later', () => {
     const ui = createUIHost(document);
     const early = ui.mount('Early').root;
-    ui.update({ theme: { name: 'sea', base: 'dark', className: 'cx-sea', vars: { '--fd-accent': '#0af' } },
-      dir: 'rtl', lang: 'ar', mobile: true });
+    ui.update({
+      theme: { name: 'sea', base: 'dark', className: 'cx-sea', vars: { '--fd-accent': '#0af' } },
+      dir: 'rtl',
+      lang: 'ar',
+      mobile: true,
+    });
     const late = ui.mount('Late').root;
     for (const root of [early, late]) {
       expect(root.dataset['theme']).toBe('sea');

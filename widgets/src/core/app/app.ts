@@ -30,8 +30,11 @@ type Extension = (...args: unknown[]) => unknown;
 const MOBILE_UA = /Mobi|Android|iPhone|iPad|iPod/i;
 
 /** Register App on `bus` and start it; false when App is already registered. */
-export function startApp(bus: CXBusGlobal, win: Window, setup: AppSetup = {}):
-  PluginInterface | false {
+export function startApp(
+  bus: CXBusGlobal,
+  win: Window,
+  setup: AppSetup = {},
+): PluginInterface | false {
   const app = bus.registerPlugin('App');
   if (!app) return false;
   const doc = win.document;
@@ -83,9 +86,10 @@ export function startApp(bus: CXBusGlobal, win: Window, setup: AppSetup = {}):
     app.data('i18n', i18n.strings(lang));
     app.publish('language', { lang });
   };
-  const isMobile = (): boolean => main.mobileMode === 'auto'
-    ? win.innerWidth <= main.mobileModeBreakpoint && MOBILE_UA.test(win.navigator.userAgent)
-    : main.mobileMode;
+  const isMobile = (): boolean =>
+    main.mobileMode === 'auto'
+      ? win.innerWidth <= main.mobileModeBreakpoint && MOBILE_UA.test(win.navigator.userAgent)
+      : main.mobileMode;
   const applyMobile = (): void => {
     const mobile = isMobile();
     if (app.data('mobileMode') === mobile) return;
@@ -104,14 +108,16 @@ export function startApp(bus: CXBusGlobal, win: Window, setup: AppSetup = {}):
     }
     return clean;
   };
-  const markAutoLoad = (on: boolean) => (call: CommandCall): void => {
-    const given = call.data['name'];
-    const name = given === undefined ? call.commander : given;
-    if (!isName(name) || name === 'CXBus') return fail(call, 'Invalid plugin name');
-    const list = { ...autoLoadList(), [name]: on };
-    if (!cookies.setJSON(AUTO_LOAD_LIST, list)) return fail(call, 'Auto-load list is full');
-    call.deferred.resolve(list);
-  };
+  const markAutoLoad =
+    (on: boolean) =>
+    (call: CommandCall): void => {
+      const given = call.data['name'];
+      const name = given === undefined ? call.commander : given;
+      if (!isName(name) || name === 'CXBus') return fail(call, 'Invalid plugin name');
+      const list = { ...autoLoadList(), [name]: on };
+      if (!cookies.setJSON(AUTO_LOAD_LIST, list)) return fail(call, 'Auto-load list is full');
+      call.deferred.resolve(list);
+    };
 
   // Extensions
 
@@ -123,7 +129,10 @@ export function startApp(bus: CXBusGlobal, win: Window, setup: AppSetup = {}):
     }
     if (typeof extension === 'string') {
       return new Promise((resolve, reject) => {
-        bus.loadFile(extension).done(() => resolve()).fail(reject);
+        bus
+          .loadFile(extension)
+          .done(() => resolve())
+          .fail(reject);
       });
     }
     return Promise.reject(new Error('not a function or URL'));
@@ -131,9 +140,13 @@ export function startApp(bus: CXBusGlobal, win: Window, setup: AppSetup = {}):
 
   // Commands
 
-  command('about', ({ deferred }) => deferred.resolve({
-    name: 'Frontdesk Widgets', version: VERSION, api: 'Genesys Widgets 9',
-  }));
+  command('about', ({ deferred }) =>
+    deferred.resolve({
+      name: 'Frontdesk Widgets',
+      version: VERSION,
+      api: 'Genesys Widgets 9',
+    }),
+  );
   command('debug', ({ data, deferred }) => {
     bus.configure({ debug: data['enabled'] !== false });
     deferred.resolve();
@@ -151,13 +164,18 @@ export function startApp(bus: CXBusGlobal, win: Window, setup: AppSetup = {}):
     if (!ready) return fail(call, NOT_READY);
     if (typeof name !== 'string' || name === '') return fail(call, 'Invalid extension name');
     if (extensions.has(name)) return fail(call, 'Extension name already registered');
-    runExtension(name, extension).then(() => call.deferred.resolve(name),
-      () => fail(call, 'Extension failed to load'));
+    runExtension(name, extension).then(
+      () => call.deferred.resolve(name),
+      () => fail(call, 'Extension failed to load'),
+    );
   });
   command('registerI18n', (call) => {
     const { lang: forLang, namespace, i18n: strings } = call.data;
-    if (typeof forLang !== 'string' || typeof namespace !== 'string'
-      || !i18n.add(forLang, namespace, strings)) {
+    if (
+      typeof forLang !== 'string' ||
+      typeof namespace !== 'string' ||
+      !i18n.add(forLang, namespace, strings)
+    ) {
       return fail(call, 'Invalid i18n: expected lang, namespace and i18n');
     }
     if (forLang === lang) app.data('i18n', { ...i18n.strings(lang) });
@@ -195,8 +213,15 @@ export function startApp(bus: CXBusGlobal, win: Window, setup: AppSetup = {}):
     app.publish('requestHeaderUpdated', { header });
     deferred.resolve(header);
   });
-  app.registerEvents(['ready', 'closeAll', 'theme', 'i18n', 'language', 'mobileMode',
-    'requestHeaderUpdated']);
+  app.registerEvents([
+    'ready',
+    'closeAll',
+    'theme',
+    'i18n',
+    'language',
+    'mobileMode',
+    'requestHeaderUpdated',
+  ]);
 
   app.data('deploymentID', main.deploymentID);
   app.data('cookieOptions', cookies.attributes());
@@ -209,8 +234,9 @@ export function startApp(bus: CXBusGlobal, win: Window, setup: AppSetup = {}):
 
   const loadLanguagePack = async (): Promise<void> => {
     if (typeof main.i18n === 'string') {
-      const fetchJSON = setup.fetchJSON
-        ?? ((url: string) => win.fetch(url).then((response) => response.json() as unknown));
+      const fetchJSON =
+        setup.fetchJSON ??
+        ((url: string) => win.fetch(url).then((response) => response.json() as unknown));
       try {
         i18n.merge(await fetchJSON(main.i18n));
       } catch {
@@ -251,7 +277,9 @@ export function startApp(bus: CXBusGlobal, win: Window, setup: AppSetup = {}):
 
   const loadPlugins = (): void => {
     const seen = new Set<string>();
-    const marked = Object.entries(autoLoadList()).filter(([, on]) => on).map(([name]) => name);
+    const marked = Object.entries(autoLoadList())
+      .filter(([, on]) => on)
+      .map(([name]) => name);
     for (const name of [...main.preload, ...marked]) {
       const key = name.toLowerCase();
       if (seen.has(key)) continue;

@@ -13,7 +13,11 @@ import * as N from './names';
 import { STRINGS } from './strings';
 import { CSS } from './styles';
 import {
-  ClickToCallPanel, clock, type ClickToCallActions, type ClickToCallView, type Problem,
+  ClickToCallPanel,
+  clock,
+  type ClickToCallActions,
+  type ClickToCallView,
+  type Problem,
 } from './view';
 
 interface Received {
@@ -47,7 +51,9 @@ const count = (value: unknown, fallback: number): number =>
 function addStrings(common: Common): void {
   for (const [lang, strings] of Object.entries(STRINGS)) {
     const present = common.i18n.strings(lang)['clicktocall'] ?? {};
-    const missing = Object.fromEntries(Object.entries(strings).filter(([key]) => !(key in present)));
+    const missing = Object.fromEntries(
+      Object.entries(strings).filter(([key]) => !(key in present)),
+    );
     common.i18n.add(lang, 'clicktocall', missing);
   }
 }
@@ -70,13 +76,25 @@ export function registerClickToCall(bus: CXBusGlobal, win: Window): PluginInterf
   let meta: Meta = {};
   const spoken = new Set<number>();
   const view: ClickToCallView = {
-    open: false, minimized: false, stage: 'form', fields: [], values: {}, invalid: {}, formError: '',
-    number: undefined, remaining: 0, countdown: true, waitMinutes: undefined, confirm: undefined, announce: '',
+    open: false,
+    minimized: false,
+    stage: 'form',
+    fields: [],
+    values: {},
+    invalid: {},
+    formError: '',
+    number: undefined,
+    remaining: 0,
+    countdown: true,
+    waitMinutes: undefined,
+    confirm: undefined,
+    announce: '',
   };
 
   const t = (key: string, fill: Record<string, string | number> = {}): string =>
     (common ? common.t('clicktocall', key) : key).replace(/<%(\w+)%>/g, (_all, name: string) =>
-      String(fill[name] ?? ''));
+      String(fill[name] ?? ''),
+    );
   const ewt = (): Options => (isRecord(config['ewt']) ? config['ewt'] : {});
   const service = <T>(name: string, options: object = {}) =>
     plugin.command<T>(`${N.SERVICE}.${name}`, options);
@@ -112,7 +130,7 @@ export function registerClickToCall(bus: CXBusGlobal, win: Window): PluginInterf
     view.stage = 'expired';
     view.waitMinutes = undefined;
     view.remaining = 0;
-    view.announce = '';  // the expired notice is a status region itself
+    view.announce = ''; // the expired notice is a status region itself
     publish('expired');
     plugin.command('App.deregisterAutoLoad').fail(noop);
     draw();
@@ -125,7 +143,9 @@ export function registerClickToCall(bus: CXBusGlobal, win: Window): PluginInterf
     if (left <= 0) return expire();
     const share = lifetime > 0 ? (left / lifetime) * 100 : 0;
     const marks = Array.isArray(config['ariaNumberExpirationIntervals'])
-      ? config['ariaNumberExpirationIntervals'].filter((mark): mark is number => typeof mark === 'number')
+      ? config['ariaNumberExpirationIntervals'].filter(
+          (mark): mark is number => typeof mark === 'number',
+        )
       : ANNOUNCE_AT;
     const due = marks.filter((mark) => share <= mark && !spoken.has(mark));
     if (due.length) {
@@ -142,10 +162,13 @@ export function registerClickToCall(bus: CXBusGlobal, win: Window): PluginInterf
     service<{ estimatedWaitSeconds: number }>('getEstimatedWaitTime', { queue: settings['queue'] })
       .done((reply) => {
         const seconds = reply.estimatedWaitSeconds;
-        view.waitMinutes = seconds >= count(settings['threshold'], 30)
-          ? Math.max(1, Math.round(seconds / 60)) : undefined;
+        view.waitMinutes =
+          seconds >= count(settings['threshold'], 30)
+            ? Math.max(1, Math.round(seconds / 60))
+            : undefined;
         draw();
-      }).fail(noop);
+      })
+      .fail(noop);
     waitTimer = setTimeout(refreshWait, count(settings['refreshInterval'], 10) * 1000);
   };
 
@@ -204,8 +227,17 @@ export function registerClickToCall(bus: CXBusGlobal, win: Window): PluginInterf
     const root = mounted?.shadow;
     const wrapper = root?.querySelector(`[data-field="${field.name}"]`);
     try {
-      return field.validate(event, wrapper, root?.getElementById(field.id), wrapper?.querySelector('label'),
-        undefined, win.CXBus, common) === false ? 'invalid' : undefined;
+      return field.validate(
+        event,
+        wrapper,
+        root?.getElementById(field.id),
+        wrapper?.querySelector('label'),
+        undefined,
+        win.CXBus,
+        common,
+      ) === false
+        ? 'invalid'
+        : undefined;
     } catch {
       return 'invalid';
     }
@@ -233,7 +265,8 @@ export function registerClickToCall(bus: CXBusGlobal, win: Window): PluginInterf
     const options: Options = { userData: openUserData };
     for (const field of view.fields) {
       const value = view.values[field.name] ?? '';
-      if (value !== '') options[field.name] = field.name === 'phonenumber' ? value.replace(/\s+/g, '') : value;
+      if (value !== '')
+        options[field.name] = field.name === 'phonenumber' ? value.replace(/\s+/g, '') : value;
     }
     meta.form = { ...view.values };
     view.stage = 'requesting';
@@ -241,13 +274,21 @@ export function registerClickToCall(bus: CXBusGlobal, win: Window): PluginInterf
     draw();
     publish('submitted');
     publish('started');
-    service<Received>('requestNumber', options).done((reply) => {
-      if (reply.error || !reply.sPhoneNumber) return failed(t(reply.netfail ? 'Offline' : 'RequestFailed'));
-      hold(reply.sPhoneNumber, reply.sAccessCode ?? '', reply.sPhoneTelHref ?? '', count(reply.iExpireTime, 0));
-      focusTarget = '#fd-c2c-number';
-      draw();
-      publish('completed');
-    }).fail(() => failed(t('RequestFailed')));
+    service<Received>('requestNumber', options)
+      .done((reply) => {
+        if (reply.error || !reply.sPhoneNumber)
+          return failed(t(reply.netfail ? 'Offline' : 'RequestFailed'));
+        hold(
+          reply.sPhoneNumber,
+          reply.sAccessCode ?? '',
+          reply.sPhoneTelHref ?? '',
+          count(reply.iExpireTime, 0),
+        );
+        focusTarget = '#fd-c2c-number';
+        draw();
+        publish('completed');
+      })
+      .fail(() => failed(t('RequestFailed')));
   };
 
   // Open, close, minimize
@@ -267,8 +308,12 @@ export function registerClickToCall(bus: CXBusGlobal, win: Window): PluginInterf
       // No service (yet): the form is all there is to show.
     }
     if (restored.bRestoreSuccess && restored.sPhoneNumber) {
-      hold(restored.sPhoneNumber, restored.sAccessCode ?? '', restored.sPhoneTelHref ?? '',
-        count(restored.iExipreTime, 0));
+      hold(
+        restored.sPhoneNumber,
+        restored.sAccessCode ?? '',
+        restored.sPhoneTelHref ?? '',
+        count(restored.iExipreTime, 0),
+      );
       focusTarget = '#fd-c2c-number';
     } else if (restored.bExpired) {
       expire();
@@ -308,7 +353,8 @@ export function registerClickToCall(bus: CXBusGlobal, win: Window): PluginInterf
     requestClose() {
       const typed = Object.values(view.values).some((value) => value !== '');
       if (view.stage === 'number') view.confirm = 'close';
-      else if (view.stage === 'form' && typed && config['confirmFormCloseEnabled'] !== false) view.confirm = 'form';
+      else if (view.stage === 'form' && typed && config['confirmFormCloseEnabled'] !== false)
+        view.confirm = 'form';
       else return close();
       if (view.minimized) minimize(false);
       focusTarget = '.fd-c2c-no';
@@ -350,8 +396,12 @@ export function registerClickToCall(bus: CXBusGlobal, win: Window): PluginInterf
 
   const command = (name: string, run: (data: Options, call: CommandCall) => unknown): void => {
     plugin.registerCommand(name, (call) => {
-      Promise.resolve().then(() => run(call.data, call)).then(
-        (value) => call.deferred.resolve(value), (reason: unknown) => call.deferred.reject(reason));
+      Promise.resolve()
+        .then(() => run(call.data, call))
+        .then(
+          (value) => call.deferred.resolve(value),
+          (reason: unknown) => call.deferred.reject(reason),
+        );
     });
   };
   command('configure', (data) => {
@@ -371,8 +421,18 @@ export function registerClickToCall(bus: CXBusGlobal, win: Window): PluginInterf
   command('minimize', (data) => {
     minimize(typeof data['minimized'] === 'boolean' ? data['minimized'] : !view.minimized);
   });
-  plugin.registerEvents(['ready', 'opened', 'closed', 'started', 'cancelled', 'submitted', 'completed',
-    'expired', 'minimized', 'unminimized']);
+  plugin.registerEvents([
+    'ready',
+    'opened',
+    'closed',
+    'started',
+    'cancelled',
+    'submitted',
+    'completed',
+    'expired',
+    'minimized',
+    'unminimized',
+  ]);
 
   // The IVR took the code: no countdown any more, the visitor knows they got through.
   plugin.subscribe(`${N.SERVICE}.callReceived`, () => {
@@ -404,12 +464,18 @@ export function registerClickToCall(bus: CXBusGlobal, win: Window): PluginInterf
       return;
     }
     // Closed, but on the page: keep the countdown, so the number's cookies go when it expires.
-    service<Restored>('restore').done((restored) => {
-      if (restored.bRestoreSuccess && restored.sPhoneNumber && !view.number) {
-        hold(restored.sPhoneNumber, restored.sAccessCode ?? '', restored.sPhoneTelHref ?? '',
-          count(restored.iExipreTime, 0));
-      }
-    }).fail(noop);
+    service<Restored>('restore')
+      .done((restored) => {
+        if (restored.bRestoreSuccess && restored.sPhoneNumber && !view.number) {
+          hold(
+            restored.sPhoneNumber,
+            restored.sAccessCode ?? '',
+            restored.sPhoneTelHref ?? '',
+            count(restored.iExipreTime, 0),
+          );
+        }
+      })
+      .fail(noop);
   });
   return plugin;
 }

@@ -15,7 +15,11 @@ export const PHONE = /^\+?[0-9]+$/;
 export const PHONE_DIGITS = { min: 6, max: 15 };
 
 const row = (name: string, key: string, extra: Record<string, unknown> = {}) => ({
-  id: `cx_clicktocall_form_${name}`, name, maxlength: '100', label: `@i18n:clicktocall.${key}`, ...extra,
+  id: `cx_clicktocall_form_${name}`,
+  name,
+  maxlength: '100',
+  label: `@i18n:clicktocall.${key}`,
+  ...extra,
 });
 
 /** First and last name (optional) and the visitor's phone number (required). */

@@ -72,12 +72,17 @@ const asField = (value: unknown): string | undefined => {
 
 /** The `tel:` link to show: the server's when it is one, else one made from the number. */
 export function safeTelHref(href: unknown, number: string): string {
-  return typeof href === 'string' && SAFE_TEL.test(href) ? href : `tel:${number.replace(/[^0-9+]/g, '')}`;
+  return typeof href === 'string' && SAFE_TEL.test(href)
+    ? href
+    : `tel:${number.replace(/[^0-9+]/g, '')}`;
 }
 
 /** Register ClickToCallService on `bus`; it configures itself when App is ready. */
-export function registerClickToCallService(bus: CXBusGlobal, win: Window,
-  setup: ServiceSetup = {}): PluginInterface | false {
+export function registerClickToCallService(
+  bus: CXBusGlobal,
+  win: Window,
+  setup: ServiceSetup = {},
+): PluginInterface | false {
   const plugin = bus.registerPlugin('ClickToCallService');
   if (!plugin) return false;
   const now = setup.now ?? Date.now;
@@ -97,12 +102,23 @@ export function registerClickToCallService(bus: CXBusGlobal, win: Window,
   const send = (url: string, method: string, body?: URLSearchParams): Promise<Answer> => {
     const headers: Record<string, string> = {};
     if (text(config['apikey'])) headers['apikey'] = text(config['apikey']);
-    return common!.http(fetchFn(), { method, url, headers, body, credentials: 'omit',
-      timeout: typeof config['ajaxTimeout'] === 'number' ? config['ajaxTimeout'] : DEFAULT_TIMEOUT_MS })
-      .then((reply) => ({ ok: true, ...reply }), (failure: HttpError) => {
-        if (!failure.status) throw failure;
-        return { ok: false, status: failure.status, data: failure.reply };
-      });
+    return common!
+      .http(fetchFn(), {
+        method,
+        url,
+        headers,
+        body,
+        credentials: 'omit',
+        timeout:
+          typeof config['ajaxTimeout'] === 'number' ? config['ajaxTimeout'] : DEFAULT_TIMEOUT_MS,
+      })
+      .then(
+        (reply) => ({ ok: true, ...reply }),
+        (failure: HttpError) => {
+          if (!failure.status) throw failure;
+          return { ok: false, status: failure.status, data: failure.reply };
+        },
+      );
   };
 
   // The number cookies
@@ -112,8 +128,13 @@ export function registerClickToCallService(bus: CXBusGlobal, win: Window,
     const phone = cookies().get(N.NUMBER_COOKIES.phoneNumber) ?? '';
     const href = cookies().get(N.NUMBER_COOKIES.telHref) ?? '';
     if (!Number.isFinite(expire) || expire <= 0 || !phone || !href) return undefined;
-    return { expire, phone, href: safeTelHref(href, phone),
-      code: cookies().get(N.NUMBER_COOKIES.accessCode) ?? '', key: cookies().get(N.NUMBER_COOKIES.statusKey) ?? '' };
+    return {
+      expire,
+      phone,
+      href: safeTelHref(href, phone),
+      code: cookies().get(N.NUMBER_COOKIES.accessCode) ?? '',
+      key: cookies().get(N.NUMBER_COOKIES.statusKey) ?? '',
+    };
   };
   const hold = (number: Held): void => {
     cookies().set(N.NUMBER_COOKIES.expire, String(number.expire));
@@ -148,15 +169,26 @@ export function registerClickToCallService(bus: CXBusGlobal, win: Window,
     for (const [name, value] of Object.entries(data)) {
       if (name !== 'userData' && !name.startsWith('_')) add(name, value);
     }
-    const userData = { ...(isRecord(config['userData']) ? config['userData'] : {}),
-      ...(isRecord(data['userData']) ? data['userData'] : {}) };
-    for (const [name, value] of Object.entries(userData)) if (!name.startsWith('_')) add(name, value);
+    const userData = {
+      ...(isRecord(config['userData']) ? config['userData'] : {}),
+      ...(isRecord(data['userData']) ? data['userData'] : {}),
+    };
+    for (const [name, value] of Object.entries(userData))
+      if (!name.startsWith('_')) add(name, value);
     return form;
   };
 
   const received = (payload: Partial<NumberReceived>): NumberReceived => {
-    const result: NumberReceived = { error: false, netfail: false, errormsg: '', sPhoneNumber: '',
-      sAccessCode: '', sPhoneTelHref: '', iExpireTime: 0, ...payload };
+    const result: NumberReceived = {
+      error: false,
+      netfail: false,
+      errormsg: '',
+      sPhoneNumber: '',
+      sAccessCode: '',
+      sPhoneTelHref: '',
+      iExpireTime: 0,
+      ...payload,
+    };
     plugin.publish('numberReceived', result);
     return result;
   };
@@ -176,25 +208,43 @@ export function registerClickToCallService(bus: CXBusGlobal, win: Window,
     const number = text(reply['_access_number']);
     const seconds = Number(reply['_expiration_time']);
     if (!response.ok || !number || !(seconds > 0)) {
-      const message = text(reply['message']) || (isRecord(reply['error']) ? text(reply['error']['message']) : '');
+      const message =
+        text(reply['message']) || (isRecord(reply['error']) ? text(reply['error']['message']) : '');
       return received({ error: true, errormsg: message || `HTTP ${response.status}` });
     }
     const code = text(reply['_access_code']);
-    const href = config['autoDialAccessCode'] === false
-      ? safeTelHref(undefined, number) : safeTelHref(reply['_tel_url'], number);
+    const href =
+      config['autoDialAccessCode'] === false
+        ? safeTelHref(undefined, number)
+        : safeTelHref(reply['_tel_url'], number);
     const key = text(reply['_status_key']);
-    hold({ expire: now() + seconds * 1000, phone: number, code, href, key: SEALED_KEY.test(key) ? key : '' });
+    hold({
+      expire: now() + seconds * 1000,
+      phone: number,
+      code,
+      href,
+      key: SEALED_KEY.test(key) ? key : '',
+    });
     reported = href;
     watch();
-    return received({ sPhoneNumber: number, sAccessCode: code, sPhoneTelHref: href, iExpireTime: seconds });
+    return received({
+      sPhoneNumber: number,
+      sAccessCode: code,
+      sPhoneTelHref: href,
+      iExpireTime: seconds,
+    });
   };
 
   /** Tell the server which page the visitor is on now; fire and forget, once per page. */
   const reportPage = (number: Held): void => {
     if (!text(config['dataURL']) || reported === number.href) return;
     reported = number.href;
-    const form = new URLSearchParams({ _access_number: number.phone, _access_code: number.code,
-      _genesys_url: win.location.href, _genesys_pageTitle: win.document.title });
+    const form = new URLSearchParams({
+      _access_number: number.phone,
+      _access_code: number.code,
+      _genesys_url: win.location.href,
+      _genesys_pageTitle: win.document.title,
+    });
     send(endpoint('pages'), 'POST', form).catch(() => undefined);
   };
 
@@ -213,7 +263,11 @@ export function registerClickToCallService(bus: CXBusGlobal, win: Window,
     let status = '';
     let refused = false;
     try {
-      const response = await send(endpoint('status'), 'POST', new URLSearchParams({ _status_key: number.key }));
+      const response = await send(
+        endpoint('status'),
+        'POST',
+        new URLSearchParams({ _status_key: number.key }),
+      );
       const body = response.data;
       if (isRecord(body)) status = text(body['status']);
       // A key the server refuses stays refused; anything else (busy, offline) may pass.
@@ -244,8 +298,13 @@ export function registerClickToCallService(bus: CXBusGlobal, win: Window,
       forget();
       return { bRestoreSuccess: false, bExpired: true };
     }
-    const result: Restored = { bRestoreSuccess: true, sPhoneNumber: number.phone,
-      sPhoneTelHref: number.href, sAccessCode: number.code, iExipreTime: left };
+    const result: Restored = {
+      bRestoreSuccess: true,
+      sPhoneNumber: number.phone,
+      sPhoneTelHref: number.href,
+      sAccessCode: number.code,
+      iExipreTime: left,
+    };
     plugin.publish('restored', result);
     reportPage(number);
     return result;
@@ -258,7 +317,9 @@ export function registerClickToCallService(bus: CXBusGlobal, win: Window,
     return new URL(text(config['dataURL']), win.location.href).searchParams.get('queue') ?? '';
   };
 
-  const waitTime = async (data: Options): Promise<{ queue: string; estimatedWaitSeconds: number }> => {
+  const waitTime = async (
+    data: Options,
+  ): Promise<{ queue: string; estimatedWaitSeconds: number }> => {
     if (!text(config['dataURL'])) throw N.NOT_CONFIGURED;
     const queue = queueOf(data);
     const response = await send(endpoint('wait', queue ? { queue } : {}), 'GET');
@@ -272,8 +333,12 @@ export function registerClickToCallService(bus: CXBusGlobal, win: Window,
 
   const command = (name: string, run: (data: Options) => unknown): void => {
     plugin.registerCommand(name, ({ data, deferred }) => {
-      Promise.resolve().then(() => run(data)).then(
-        (value) => deferred.resolve(value), (reason: unknown) => deferred.reject(reason));
+      Promise.resolve()
+        .then(() => run(data))
+        .then(
+          (value) => deferred.resolve(value),
+          (reason: unknown) => deferred.reject(reason),
+        );
     });
   };
   command('configure', (data) => {

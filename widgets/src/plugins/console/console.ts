@@ -55,12 +55,19 @@ export function registerConsole(bus: CXBusGlobal, win: Window): PluginInterface 
   let nextId = 1;
   const live = new Map<string, Subscriber>();
   const view: ConsoleView = {
-    commandPlugin: '', command: '', options: '{}', eventPlugin: '', event: '',
-    subscriptions: [], log: [], result: undefined, position: { x: 24, y: 24 },
+    commandPlugin: '',
+    command: '',
+    options: '{}',
+    eventPlugin: '',
+    event: '',
+    subscriptions: [],
+    log: [],
+    result: undefined,
+    position: { x: 24, y: 24 },
   };
 
   const cookies = () => common!.cookies;
-  const t = (key: string): string => common ? common.t('console', key) : key;
+  const t = (key: string): string => (common ? common.t('console', key) : key);
 
   const draw = (): void => {
     if (!mounted) return;
@@ -78,12 +85,15 @@ export function registerConsole(bus: CXBusGlobal, win: Window): PluginInterface 
   const listen = (event: string): boolean => {
     if (live.has(event)) return true;
     const subscriber: Subscriber = (e) => {
-      view.log = [...view.log, {
-        id: nextId++,
-        time: new Date(e.time).toLocaleTimeString(),
-        event: e.event,
-        data: preview(e.data, 500),
-      }].slice(-MAX_LOG);
+      view.log = [
+        ...view.log,
+        {
+          id: nextId++,
+          time: new Date(e.time).toLocaleTimeString(),
+          event: e.event,
+          data: preview(e.data, 500),
+        },
+      ].slice(-MAX_LOG);
       draw();
     };
     if (plugin.subscribe(event, subscriber) === false) return false;
@@ -127,7 +137,8 @@ export function registerConsole(bus: CXBusGlobal, win: Window): PluginInterface 
         return finish(false, `${t('invalidJSON')}: ${(error as Error).message}`);
       }
       if (!isRecord(options)) return finish(false, t('notObject'));
-      plugin.command(`${view.commandPlugin}.${view.command}`, options)
+      plugin
+        .command(`${view.commandPlugin}.${view.command}`, options)
         .done((value) => finish(true, value === undefined ? '' : preview(value)))
         .fail((reason) => finish(false, typeof reason === 'string' ? reason : preview(reason)));
     },
@@ -164,7 +175,8 @@ export function registerConsole(bus: CXBusGlobal, win: Window): PluginInterface 
       event.preventDefault();
       const start = { ...view.position };
       const [x0, y0] = [event.clientX, event.clientY];
-      const move = (e: MouseEvent): void => moveTo({ x: start.x + e.clientX - x0, y: start.y + e.clientY - y0 }, false);
+      const move = (e: MouseEvent): void =>
+        moveTo({ x: start.x + e.clientX - x0, y: start.y + e.clientY - y0 }, false);
       const up = (): void => {
         win.removeEventListener('mousemove', move);
         win.removeEventListener('mouseup', up);

@@ -15,7 +15,8 @@ const QUOTE = /^\s*>\s?(.*)$/;
 // Long bodies are cut rather than laid out for seconds: an article is not a book.
 const MAX_LINES = 5000;
 
-type Block = { kind: 'h' | 'p' | 'quote' | 'code'; level?: number; text: string }
+type Block =
+  | { kind: 'h' | 'p' | 'quote' | 'code'; level?: number; text: string }
   | { kind: 'ul' | 'ol'; items: string[] };
 
 function blocksOf(source: string): Block[] {
@@ -31,14 +32,19 @@ function blocksOf(source: string): Block[] {
     const fence = FENCE.exec(line);
     if (fence) {
       const body: string[] = [];
-      for (i += 1; i < lines.length && !lines[i]!.trim().startsWith(fence[1]!); i += 1) body.push(lines[i]!);
+      for (i += 1; i < lines.length && !lines[i]!.trim().startsWith(fence[1]!); i += 1)
+        body.push(lines[i]!);
       i += 1;
       blocks.push({ kind: 'code', text: body.join('\n') });
       continue;
     }
     const heading = HEADING.exec(line);
     if (heading) {
-      blocks.push({ kind: 'h', level: heading[1]!.length, text: heading[2]!.replace(/\s+#+\s*$/, '') });
+      blocks.push({
+        kind: 'h',
+        level: heading[1]!.length,
+        text: heading[2]!.replace(/\s+#+\s*$/, ''),
+      });
       i += 1;
       continue;
     }
@@ -46,18 +52,28 @@ function blocksOf(source: string): Block[] {
     if (listKind) {
       const pattern = listKind === 'ul' ? BULLET : NUMBERED;
       const items: string[] = [];
-      for (; i < lines.length && pattern.test(lines[i]!); i += 1) items.push(pattern.exec(lines[i]!)![1]!);
+      for (; i < lines.length && pattern.test(lines[i]!); i += 1)
+        items.push(pattern.exec(lines[i]!)![1]!);
       blocks.push({ kind: listKind, items });
       continue;
     }
     const kind = QUOTE.test(line) ? 'quote' : 'p';
     const text: string[] = [];
-    for (; i < lines.length && lines[i]!.trim() && !FENCE.test(lines[i]!) && !HEADING.test(lines[i]!)
-      && (kind === 'quote' ? QUOTE.test(lines[i]!) : !BULLET.test(lines[i]!) && !NUMBERED.test(lines[i]!)
-        && !QUOTE.test(lines[i]!)); i += 1) {
+    for (
+      ;
+      i < lines.length &&
+      lines[i]!.trim() &&
+      !FENCE.test(lines[i]!) &&
+      !HEADING.test(lines[i]!) &&
+      (kind === 'quote'
+        ? QUOTE.test(lines[i]!)
+        : !BULLET.test(lines[i]!) && !NUMBERED.test(lines[i]!) && !QUOTE.test(lines[i]!));
+      i += 1
+    ) {
       text.push(kind === 'quote' ? QUOTE.exec(lines[i]!)![1]! : lines[i]!.trim());
     }
-    if (text.length === 0) i += 1;  // never stall on a line no rule claims
+    if (text.length === 0)
+      i += 1; // never stall on a line no rule claims
     else blocks.push({ kind, text: text.join(' ') });
   }
   return blocks;
@@ -67,12 +83,21 @@ function blocksOf(source: string): Block[] {
 export function articleBody(source: string): ComponentChild[] {
   return blocksOf(source).map((block) => {
     switch (block.kind) {
-      case 'h': return h(`h${Math.min(6, (block.level ?? 1) + 2)}`, null, markdown(block.text));
-      case 'code': return h('pre', null, h('code', null, block.text));
-      case 'quote': return h('blockquote', null, markdown(block.text));
+      case 'h':
+        return h(`h${Math.min(6, (block.level ?? 1) + 2)}`, null, markdown(block.text));
+      case 'code':
+        return h('pre', null, h('code', null, block.text));
+      case 'quote':
+        return h('blockquote', null, markdown(block.text));
       case 'ul':
-      case 'ol': return h(block.kind, null, block.items.map((item) => h('li', null, markdown(item))));
-      default: return h('p', null, markdown(block.text));
+      case 'ol':
+        return h(
+          block.kind,
+          null,
+          block.items.map((item) => h('li', null, markdown(item))),
+        );
+      default:
+        return h('p', null, markdown(block.text));
     }
   });
 }

@@ -34,7 +34,9 @@ const reasonText = (reason: unknown): string => (typeof reason === 'string' ? re
 function addStrings(common: Common): void {
   for (const [lang, strings] of Object.entries(STRINGS)) {
     const present = common.i18n.strings(lang)['knowledgecenter'] ?? {};
-    const missing = Object.fromEntries(Object.entries(strings).filter(([key]) => !(key in present)));
+    const missing = Object.fromEntries(
+      Object.entries(strings).filter(([key]) => !(key in present)),
+    );
     common.i18n.add(lang, 'knowledgecenter', missing);
   }
 }
@@ -55,15 +57,30 @@ export function registerKnowledgeCenter(bus: CXBusGlobal, win: Window): PluginIn
   let lastShown: string | undefined;
   const reported = new Set<string>();
   const view: KnowledgeView = {
-    open: false, stage: 'home', query: '', suggestions: [], active: -1, listOpen: false, resultsFor: '',
-    results: [], total: 0, categories: [], trending: [], article: undefined, voted: '', busy: false,
-    error: '', announce: '',
+    open: false,
+    stage: 'home',
+    query: '',
+    suggestions: [],
+    active: -1,
+    listOpen: false,
+    resultsFor: '',
+    results: [],
+    total: 0,
+    categories: [],
+    trending: [],
+    article: undefined,
+    voted: '',
+    busy: false,
+    error: '',
+    announce: '',
   };
 
   const t = (key: string, fill: Record<string, string | number> = {}): string =>
     (common ? common.t('knowledgecenter', key) : key).replace(/<%(\w+)%>/g, (_all, name: string) =>
-      String(fill[name] ?? ''));
-  const service = <T>(name: string, options: object = {}) => plugin.command<T>(`${N.SERVICE}.${name}`, options);
+      String(fill[name] ?? ''),
+    );
+  const service = <T>(name: string, options: object = {}) =>
+    plugin.command<T>(`${N.SERVICE}.${name}`, options);
   const failed = (reason: unknown): void => {
     const message = reasonText(reason);
     view.busy = false;
@@ -87,21 +104,25 @@ export function registerKnowledgeCenter(bus: CXBusGlobal, win: Window): PluginIn
   // Browsing: topics and popular articles, loaded once per opening
 
   const loadHome = (): void => {
-    service<{ categories: KnowledgeCategory[] }>('getCategories').done((reply) => {
-      view.categories = reply.categories;
-      draw();
-    }).fail(noop);
-    service<{ documents: KnowledgeDocument[] }>('getTrending').done((reply) => {
-      view.trending = reply.documents;
-      draw();
-    }).fail(noop);
+    service<{ categories: KnowledgeCategory[] }>('getCategories')
+      .done((reply) => {
+        view.categories = reply.categories;
+        draw();
+      })
+      .fail(noop);
+    service<{ documents: KnowledgeDocument[] }>('getTrending')
+      .done((reply) => {
+        view.trending = reply.documents;
+        draw();
+      })
+      .fail(noop);
   };
 
   // Suggestions while typing, debounced
 
   const closeList = (): void => {
     clearTimeout(suggestTimer);
-    suggestAsked += 1;  // a suggestion still on its way must not reopen the list
+    suggestAsked += 1; // a suggestion still on its way must not reopen the list
     view.listOpen = false;
     view.active = -1;
   };
@@ -109,16 +130,21 @@ export function registerKnowledgeCenter(bus: CXBusGlobal, win: Window): PluginIn
   const suggest = (): void => {
     const query = view.query.trim();
     const ticket = ++suggestAsked;
-    service<Suggested>('getSuggestions', { query }).done((reply) => {
-      if (ticket !== suggestAsked || view.query.trim() !== query) return;
-      view.suggestions = [
-        ...reply.suggestions.filter((label) => label !== query).slice(0, 5).map((label) => ({ label })),
-        ...reply.documents.slice(0, 5).map((doc) => ({ label: doc.title || doc.docId, doc })),
-      ];
-      view.listOpen = view.suggestions.length > 0;
-      view.active = -1;
-      draw();
-    }).fail(noop);
+    service<Suggested>('getSuggestions', { query })
+      .done((reply) => {
+        if (ticket !== suggestAsked || view.query.trim() !== query) return;
+        view.suggestions = [
+          ...reply.suggestions
+            .filter((label) => label !== query)
+            .slice(0, 5)
+            .map((label) => ({ label })),
+          ...reply.documents.slice(0, 5).map((doc) => ({ label: doc.title || doc.docId, doc })),
+        ];
+        view.listOpen = view.suggestions.length > 0;
+        view.active = -1;
+        draw();
+      })
+      .fail(noop);
   };
 
   // Searching and reading
@@ -140,21 +166,26 @@ export function registerKnowledgeCenter(bus: CXBusGlobal, win: Window): PluginIn
     view.results = documents;
     view.total = total;
     const fill = { Count: total, Query: view.resultsFor };
-    view.announce = t(!documents.length ? 'NoResults' : total === 1 ? 'ResultsOne' : 'Results', fill);
+    view.announce = t(
+      !documents.length ? 'NoResults' : total === 1 ? 'ResultsOne' : 'Results',
+      fill,
+    );
     draw();
   };
 
   const search = (query: string): void => {
     const ticket = awaitResults(query);
-    service<Searched>('search', { query }).done((reply) => {
-      if (ticket !== resultsAsked) return;
-      // A question without an answer is worth knowing about, once per question.
-      if (!reply.documents.length && !reported.has(query)) {
-        reported.add(query);
-        service('unanswered', { query }).fail(noop);
-      }
-      showResults(reply.documents, reply.total);
-    }).fail(failed);
+    service<Searched>('search', { query })
+      .done((reply) => {
+        if (ticket !== resultsAsked) return;
+        // A question without an answer is worth knowing about, once per question.
+        if (!reply.documents.length && !reported.has(query)) {
+          reported.add(query);
+          service('unanswered', { query }).fail(noop);
+        }
+        showResults(reply.documents, reply.total);
+      })
+      .fail(failed);
   };
 
   /**
@@ -164,13 +195,18 @@ export function registerKnowledgeCenter(bus: CXBusGlobal, win: Window): PluginIn
    */
   const browse = (category: KnowledgeCategory): void => {
     const ticket = awaitResults(category.name);
-    service<{ documents: KnowledgeDocument[] }>('getTrending', { categories: [category.id],
-      maxTrendingResults: 50 }).done((reply) => {
-      if (ticket !== resultsAsked) return;
-      const inTopic = reply.documents.filter((doc) =>
-        doc.categories.includes(category.id) || doc.categories.includes(category.name));
-      showResults(inTopic, inTopic.length);
-    }).fail(failed);
+    service<{ documents: KnowledgeDocument[] }>('getTrending', {
+      categories: [category.id],
+      maxTrendingResults: 50,
+    })
+      .done((reply) => {
+        if (ticket !== resultsAsked) return;
+        const inTopic = reply.documents.filter(
+          (doc) => doc.categories.includes(category.id) || doc.categories.includes(category.name),
+        );
+        showResults(inTopic, inTopic.length);
+      })
+      .fail(failed);
   };
 
   const show = (doc: KnowledgeDocument): void => {
@@ -182,12 +218,18 @@ export function registerKnowledgeCenter(bus: CXBusGlobal, win: Window): PluginIn
     view.error = '';
     focusTarget = '#fd-kc-article-title';
     draw();
-    service<KnowledgeDocument>('getFullContent', { kbId: doc.kbId, docId: doc.docId }).done((full) => {
-      if (view.article?.docId !== doc.docId) return;
-      view.article = { ...full, title: full.title || doc.title };
-      draw();
-      service('visit', { kbId: doc.kbId, docId: doc.docId, query: view.resultsFor.slice(0, 500) }).fail(noop);
-    }).fail(failed);
+    service<KnowledgeDocument>('getFullContent', { kbId: doc.kbId, docId: doc.docId })
+      .done((full) => {
+        if (view.article?.docId !== doc.docId) return;
+        view.article = { ...full, title: full.title || doc.title };
+        draw();
+        service('visit', {
+          kbId: doc.kbId,
+          docId: doc.docId,
+          query: view.resultsFor.slice(0, 500),
+        }).fail(noop);
+      })
+      .fail(failed);
   };
 
   const actions: KnowledgeActions = {
@@ -208,7 +250,8 @@ export function registerKnowledgeCenter(bus: CXBusGlobal, win: Window): PluginIn
         if (!count) return;
         event.preventDefault();
         // -1 is the input itself: the list wraps through it, as in most comboboxes.
-        if (event.key === 'ArrowDown') view.active = view.active + 1 >= count ? -1 : view.active + 1;
+        if (event.key === 'ArrowDown')
+          view.active = view.active + 1 >= count ? -1 : view.active + 1;
         else view.active = view.active - 1 < -1 ? count - 1 : view.active - 1;
         draw();
       } else if (event.key === 'Enter' && count && view.active >= 0) {
@@ -248,8 +291,12 @@ export function registerKnowledgeCenter(bus: CXBusGlobal, win: Window): PluginIn
       // The pressed button goes away: focus stays in the panel, on the thanks.
       focusTarget = '#fd-kc-thanks';
       draw();
-      service('vote', { kbId: doc.kbId, docId: doc.docId, vote: view.voted,
-        query: view.resultsFor.slice(0, 500) }).fail(noop);
+      service('vote', {
+        kbId: doc.kbId,
+        docId: doc.docId,
+        vote: view.voted,
+        query: view.resultsFor.slice(0, 500),
+      }).fail(noop);
     },
     close: () => {
       close();
@@ -286,8 +333,12 @@ export function registerKnowledgeCenter(bus: CXBusGlobal, win: Window): PluginIn
 
   const command = (name: string, run: (data: Options) => unknown): void => {
     plugin.registerCommand(name, (call) => {
-      Promise.resolve().then(() => run(call.data)).then(
-        (value) => call.deferred.resolve(value), (reason: unknown) => call.deferred.reject(reason));
+      Promise.resolve()
+        .then(() => run(call.data))
+        .then(
+          (value) => call.deferred.resolve(value),
+          (reason: unknown) => call.deferred.reject(reason),
+        );
     });
   };
   // Both plugins share `_genesys.widgets.knowledgecenter`; the service is the one that uses it.
@@ -299,11 +350,21 @@ export function registerKnowledgeCenter(bus: CXBusGlobal, win: Window): PluginIn
   // (WebChat's deflection links use it).
   command('open', (data) => {
     const given = isRecord(data['article']) ? data['article'] : undefined;
-    const id = (value: unknown): string => typeof value === 'string' && value.length <= 200 ? value : '';
-    const article = given && id(given['kbId']) && id(given['docId'])
-      ? { kbId: id(given['kbId']), docId: id(given['docId']), title: id(given['title']), snippet: '', body: '',
-        categories: [], lang: '', score: 0 }
-      : undefined;
+    const id = (value: unknown): string =>
+      typeof value === 'string' && value.length <= 200 ? value : '';
+    const article =
+      given && id(given['kbId']) && id(given['docId'])
+        ? {
+            kbId: id(given['kbId']),
+            docId: id(given['docId']),
+            title: id(given['title']),
+            snippet: '',
+            body: '',
+            categories: [],
+            lang: '',
+            score: 0,
+          }
+        : undefined;
     if (view.open && !article) throw N.ALREADY_OPENED;
     if (!view.open) open(data);
     if (article) show(article);

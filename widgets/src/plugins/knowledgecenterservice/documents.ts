@@ -35,7 +35,8 @@ const HIGHLIGHT_START = '\u0002';
 const HIGHLIGHT_END = '\u0003';
 const MAX_TEXT = 200_000;
 
-const text = (value: unknown): string => (typeof value === 'string' ? value.slice(0, MAX_TEXT) : '');
+const text = (value: unknown): string =>
+  typeof value === 'string' ? value.slice(0, MAX_TEXT) : '';
 const id = (value: unknown): string =>
   typeof value === 'number' && Number.isFinite(value) ? String(value) : text(value).slice(0, 200);
 const first = (record: Record<string, unknown>, names: string[]): unknown =>
@@ -55,15 +56,27 @@ export function listOf(body: unknown, names: string[]): unknown[] {
   return Array.isArray(found) ? found : [];
 }
 
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
+const ENTITIES: Record<string, string> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: '\u00a0',
+};
 
 /** Text of HTML-escaped text: the named entities an escaper writes, and numeric ones. */
 export function unescapeEntities(escaped: string): string {
   return escaped.replace(/&(#x[0-9a-f]{1,6}|#[0-9]{1,7}|[a-z]{2,6});/gi, (whole, name: string) => {
     if (name[0] !== '#') return ENTITIES[name.toLowerCase()] ?? whole;
-    const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
+    const code =
+      name[1] === 'x' || name[1] === 'X'
+        ? parseInt(name.slice(2), 16)
+        : parseInt(name.slice(1), 10);
     // Control characters stay out: an escaped \u0002 must not become a highlight marker.
-    return code >= 0x20 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff) ? String.fromCodePoint(code) : '';
+    return code >= 0x20 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff)
+      ? String.fromCodePoint(code)
+      : '';
   });
 }
 
@@ -74,11 +87,13 @@ export function unescapeEntities(escaped: string): string {
  * are dropped first, so the text cannot fake a highlight.
  */
 export function markHighlights(snippet: string): string {
-  return unescapeEntities(snippet
-    .replace(/[\u0002\u0003]/g, '')
-    .replace(/<mark>/gi, HIGHLIGHT_START)
-    .replace(/<\/mark>/gi, HIGHLIGHT_END)
-    .replace(/<[^>]{0,100}>/g, ''));
+  return unescapeEntities(
+    snippet
+      .replace(/[\u0002\u0003]/g, '')
+      .replace(/<mark>/gi, HIGHLIGHT_START)
+      .replace(/<\/mark>/gi, HIGHLIGHT_END)
+      .replace(/<[^>]{0,100}>/g, ''),
+  );
 }
 
 /** A snippet as alternating plain and highlighted parts: `[{text, hit}]`, hits balanced. */
@@ -95,8 +110,10 @@ export function highlightParts(snippet: string): { text: string; hit: boolean }[
 
 const categoryNames = (value: unknown): string[] =>
   Array.isArray(value)
-    ? value.map((item) => (isRecord(item) ? text(first(item, ['name', 'id'])) : text(item)))
-      .filter(Boolean).slice(0, 20)
+    ? value
+        .map((item) => (isRecord(item) ? text(first(item, ['name', 'id'])) : text(item)))
+        .filter(Boolean)
+        .slice(0, 20)
     : [];
 
 /** One article from a reply, or undefined when it has no ids. */
@@ -107,7 +124,8 @@ export function documentOf(raw: unknown, fallbackKb = ''): KnowledgeDocument | u
   if (!docId || !kbId) return undefined;
   const score = Number(first(raw, ['score', 'confidence']));
   return {
-    kbId, docId,
+    kbId,
+    docId,
     title: text(first(raw, ['title', 'question'])),
     snippet: markHighlights(text(first(raw, ['snippet', 'highlight', 'summary']))),
     body: text(first(raw, ['body', 'answer', 'content'])),
@@ -138,7 +156,9 @@ export function categoriesOf(body: unknown): KnowledgeCategory[] {
     if (!isRecord(raw)) return [];
     const key = id(first(raw, ['id', 'categoryId', 'name']));
     const count = Number(first(raw, ['count', 'articles', 'documents', 'size']));
-    return key ? [{ id: key, name: text(raw['name']) || key, count: Number.isFinite(count) ? count : 0 }] : [];
+    return key
+      ? [{ id: key, name: text(raw['name']) || key, count: Number.isFinite(count) ? count : 0 }]
+      : [];
   });
 }
 
@@ -146,11 +166,14 @@ const SUGGESTION_LISTS = ['suggestions', 'documents', 'docs', 'results', 'items'
 
 /** Suggested query completions: the plain strings of a suggest reply. */
 export function suggestionsOf(body: unknown): string[] {
-  return listOf(body, SUGGESTION_LISTS).map((raw) => text(raw).slice(0, 300)).filter(Boolean);
+  return listOf(body, SUGGESTION_LISTS)
+    .map((raw) => text(raw).slice(0, 300))
+    .filter(Boolean);
 }
 
 /** Suggested articles: the entries of a suggest reply that name an article. */
 export function suggestedDocumentsOf(body: unknown): KnowledgeDocument[] {
-  return listOf(body, SUGGESTION_LISTS).map((raw) => documentOf(raw))
+  return listOf(body, SUGGESTION_LISTS)
+    .map((raw) => documentOf(raw))
     .filter((doc): doc is KnowledgeDocument => doc !== undefined);
 }

@@ -12,7 +12,13 @@ import { commonOf, isRecord, type Common } from '../../core/common';
 import type { HttpError, HttpReply } from '../../core/http';
 import type { CXBusGlobal, PluginInterface } from '../../core/types';
 import {
-  categoriesOf, documentOf, documentsOf, suggestedDocumentsOf, suggestionsOf, totalOf, type KnowledgeDocument,
+  categoriesOf,
+  documentOf,
+  documentsOf,
+  suggestedDocumentsOf,
+  suggestionsOf,
+  totalOf,
+  type KnowledgeDocument,
 } from './documents';
 import * as N from './names';
 
@@ -24,14 +30,24 @@ type Options = Record<string, unknown>;
 
 /** A request the server refused or that never arrived; the command rejects with `message`. */
 class RequestFailed extends Error {
-  constructor(readonly status: number, message: string, readonly code = '') {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly code = '',
+  ) {
     super(message);
   }
 }
 
 const DEFAULTS: Options = {
-  apiVersion: 'v2', apiClientId: 'gwidget', apiClientMediaType: 'selfservice', media: 'all',
-  knowledgebases: [], maxTrendingResults: 5, maxSearchResults: 3, enableHTML: false,
+  apiVersion: 'v2',
+  apiClientId: 'gwidget',
+  apiClientMediaType: 'selfservice',
+  media: 'all',
+  knowledgebases: [],
+  maxTrendingResults: 5,
+  maxSearchResults: 3,
+  enableHTML: false,
 };
 const DEFAULT_TIMEOUT_MS = 10_000;
 // Opaque values that go back into request headers: printable, no separators, bounded.
@@ -42,11 +58,16 @@ const ID_MAX = 200;
 
 const text = (value: unknown): string => (typeof value === 'string' ? value : '');
 const strings = (value: unknown): string[] | undefined =>
-  Array.isArray(value) && value.every((item) => typeof item === 'string') ? value as string[] : undefined;
+  Array.isArray(value) && value.every((item) => typeof item === 'string')
+    ? (value as string[])
+    : undefined;
 
 /** Register KnowledgeCenterService on `bus`; it configures itself when App is ready. */
-export function registerKnowledgeCenterService(bus: CXBusGlobal, win: Window,
-  setup: ServiceSetup = {}): PluginInterface | false {
+export function registerKnowledgeCenterService(
+  bus: CXBusGlobal,
+  win: Window,
+  setup: ServiceSetup = {},
+): PluginInterface | false {
   const plugin = bus.registerPlugin('KnowledgeCenterService');
   if (!plugin) return false;
   let common: Common | undefined;
@@ -59,7 +80,10 @@ export function registerKnowledgeCenterService(bus: CXBusGlobal, win: Window,
   // The configured language, else the page's (App.language), as Genesys' `lang: 'en'` default.
   const lang = (data: Options = {}): string =>
     text(data['lang']) || text(config['lang']) || text(plugin.data('App.language')) || 'en';
-  const url = (path: string, params: Record<string, string | string[] | undefined> = {}): string => {
+  const url = (
+    path: string,
+    params: Record<string, string | string[] | undefined> = {},
+  ): string => {
     const base = new URL(text(config['host']), win.location.href);
     base.pathname = `${base.pathname.replace(/\/+$/, '')}${path}`;
     for (const [name, value] of Object.entries(params)) {
@@ -84,23 +108,44 @@ export function registerKnowledgeCenterService(bus: CXBusGlobal, win: Window,
     return out;
   };
 
-  const call = async (method: string, target: string, json?: unknown, withSession = true): Promise<HttpReply> => {
+  const call = async (
+    method: string,
+    target: string,
+    json?: unknown,
+    withSession = true,
+  ): Promise<HttpReply> => {
     try {
-      const timeout = typeof config['ajaxTimeout'] === 'number' ? config['ajaxTimeout'] : DEFAULT_TIMEOUT_MS;
-      return await common!.http(fetchFn(),
-        { method, url: target, headers: headers(withSession), json, credentials: 'omit', timeout });
+      const timeout =
+        typeof config['ajaxTimeout'] === 'number' ? config['ajaxTimeout'] : DEFAULT_TIMEOUT_MS;
+      return await common!.http(fetchFn(), {
+        method,
+        url: target,
+        headers: headers(withSession),
+        json,
+        credentials: 'omit',
+        timeout,
+      });
     } catch (error) {
       const { status, reply } = error as HttpError;
       if (!status) throw new RequestFailed(0, 'The knowledge center cannot be reached');
       const given = isRecord(reply) && isRecord(reply['error']) ? reply['error'] : {};
-      throw new RequestFailed(status, text(given['message']) || `HTTP ${status}`, text(given['code']));
+      throw new RequestFailed(
+        status,
+        text(given['message']) || `HTTP ${status}`,
+        text(given['code']),
+      );
     }
   };
 
   // The search session and its two cookies
 
-  const sessionInfo = (): Options => ({ sessionId, language: lang(),
-    customer: text(config['customerId']), media: text(config['media']), tenantId: text(config['tenantId']) });
+  const sessionInfo = (): Options => ({
+    sessionId,
+    language: lang(),
+    customer: text(config['customerId']),
+    media: text(config['media']),
+    tenantId: text(config['tenantId']),
+  });
 
   const keep = (id: string, keys: string): void => {
     const changed = id !== sessionId;
@@ -120,11 +165,22 @@ export function registerKnowledgeCenterService(bus: CXBusGlobal, win: Window,
 
   const openSession = (): Promise<void> => {
     opening ??= (async () => {
-      const reply = await call('POST', url('/session/v2/sessions/'), {
-        lang: lang(), media: text(config['media']),
-        apiClientMediaType: text(config['apiClientMediaType']), customerId: text(config['customerId']),
-      }, false);
-      const body = isRecord(reply.data) ? (isRecord(reply.data['response']) ? reply.data['response'] : reply.data) : {};
+      const reply = await call(
+        'POST',
+        url('/session/v2/sessions/'),
+        {
+          lang: lang(),
+          media: text(config['media']),
+          apiClientMediaType: text(config['apiClientMediaType']),
+          customerId: text(config['customerId']),
+        },
+        false,
+      );
+      const body = isRecord(reply.data)
+        ? isRecord(reply.data['response'])
+          ? reply.data['response']
+          : reply.data
+        : {};
       const id = text(body['sessionId'] ?? body['id']);
       const keys = text(body['keys']) || (reply.headers.get(N.HEADERS.session) ?? '');
       if (!SESSION_ID.test(id) || !SESSION_KEYS.test(keys)) {
@@ -143,7 +199,12 @@ export function registerKnowledgeCenterService(bus: CXBusGlobal, win: Window,
    * session. Keys the server refuses (401: expired, or its secret changed) are dropped and,
    * where a session is wanted, replaced once.
    */
-  const inSession = async (method: string, target: string, body?: unknown, open = true): Promise<unknown> => {
+  const inSession = async (
+    method: string,
+    target: string,
+    body?: unknown,
+    open = true,
+  ): Promise<unknown> => {
     if (!sessionKeys && open) await openSession();
     try {
       return (await call(method, target, body, sessionKeys !== '')).data;
@@ -174,7 +235,8 @@ export function registerKnowledgeCenterService(bus: CXBusGlobal, win: Window,
   };
   const size = (value: unknown, fallback: unknown): string => {
     const chosen = value ?? fallback;
-    if (typeof chosen !== 'number' || !Number.isInteger(chosen) || chosen < 1 || chosen > 50) throw N.BAD_SIZE;
+    if (typeof chosen !== 'number' || !Number.isInteger(chosen) || chosen < 1 || chosen > 50)
+      throw N.BAD_SIZE;
     return String(chosen);
   };
   const documentIds = (data: Options): { kbId: string; docId: string } => {
@@ -186,9 +248,12 @@ export function registerKnowledgeCenterService(bus: CXBusGlobal, win: Window,
     return { kbId, docId };
   };
   // Frontdesk's article ids are numbers; a numeric id goes on the wire as one.
-  const wire = (ids: { kbId: string; docId: string }) =>
-    ({ kbId: ids.kbId, docId: NUMERIC_ID.test(ids.docId) ? Number(ids.docId) : ids.docId });
-  const kbs = (data: Options): string[] => list(data, 'knowledgebases') ?? strings(config['knowledgebases']) ?? [];
+  const wire = (ids: { kbId: string; docId: string }) => ({
+    kbId: ids.kbId,
+    docId: NUMERIC_ID.test(ids.docId) ? Number(ids.docId) : ids.docId,
+  });
+  const kbs = (data: Options): string[] =>
+    list(data, 'knowledgebases') ?? strings(config['knowledgebases']) ?? [];
   const ensureHost = (): void => {
     if (!text(config['host'])) throw N.NO_HOST;
   };
@@ -199,12 +264,18 @@ export function registerKnowledgeCenterService(bus: CXBusGlobal, win: Window,
     ensureHost();
     const categories = list(data, 'categories') ?? [];
     const q = query(data, categories.length > 0);
-    const body = await inSession('GET', url('/search/v2/search/', {
-      query: q, lang: lang(data), knowledgebases: kbs(data), categories,
-      media: text(data['media']) || text(config['media']),
-      size: size(data['maxSearchResults'], config['maxSearchResults']),
-      junkfree: data['junkfree'] === true ? 'true' : undefined,
-    }));
+    const body = await inSession(
+      'GET',
+      url('/search/v2/search/', {
+        query: q,
+        lang: lang(data),
+        knowledgebases: kbs(data),
+        categories,
+        media: text(data['media']) || text(config['media']),
+        size: size(data['maxSearchResults'], config['maxSearchResults']),
+        junkfree: data['junkfree'] === true ? 'true' : undefined,
+      }),
+    );
     const documents = documentsOf(body);
     const result = { query: q, categories, documents, total: totalOf(body, documents) };
     plugin.publish('searched', result);
@@ -215,38 +286,60 @@ export function registerKnowledgeCenterService(bus: CXBusGlobal, win: Window,
   const suggest = async (data: Options) => {
     ensureHost();
     const q = query(data);
-    const body = await browsing(url('/search/v2/suggest/', {
-      query: q, lang: lang(data), knowledgebases: kbs(data),
-      size: size(data['maxSearchResults'], config['maxSearchResults']),
-    }));
-    const result = { query: q, suggestions: suggestionsOf(body), documents: suggestedDocumentsOf(body) };
+    const body = await browsing(
+      url('/search/v2/suggest/', {
+        query: q,
+        lang: lang(data),
+        knowledgebases: kbs(data),
+        size: size(data['maxSearchResults'], config['maxSearchResults']),
+      }),
+    );
+    const result = {
+      query: q,
+      suggestions: suggestionsOf(body),
+      documents: suggestedDocumentsOf(body),
+    };
     plugin.publish('suggested', result);
     return result;
   };
 
   const trending = async (data: Options) => {
     ensureHost();
-    const body = await browsing(url('/search/v2/docs/top/', {
-      lang: lang(data), knowledgebases: kbs(data), categories: list(data, 'categories'),
-      size: size(data['maxTrendingResults'], config['maxTrendingResults']),
-    }));
+    const body = await browsing(
+      url('/search/v2/docs/top/', {
+        lang: lang(data),
+        knowledgebases: kbs(data),
+        categories: list(data, 'categories'),
+        size: size(data['maxTrendingResults'], config['maxTrendingResults']),
+      }),
+    );
     return { documents: documentsOf(body) };
   };
 
   const categories = async (data: Options) => {
     ensureHost();
-    const body = await browsing(url(`/browse/v2/locales/${encodeURIComponent(lang(data))}/cats/`,
-      { knowledgebases: kbs(data) }));
+    const body = await browsing(
+      url(`/browse/v2/locales/${encodeURIComponent(lang(data))}/cats/`, {
+        knowledgebases: kbs(data),
+      }),
+    );
     return { categories: categoriesOf(body) };
   };
 
   const fullContent = async (data: Options): Promise<KnowledgeDocument> => {
     ensureHost();
     const { kbId, docId } = documentIds(data);
-    const body = await browsing(url(`/browse/v2/locales/${encodeURIComponent(lang(data))}/kbs/`
-      + `${encodeURIComponent(kbId)}/docs/${encodeURIComponent(docId)}`));
+    const body = await browsing(
+      url(
+        `/browse/v2/locales/${encodeURIComponent(lang(data))}/kbs/` +
+          `${encodeURIComponent(kbId)}/docs/${encodeURIComponent(docId)}`,
+      ),
+    );
     const payload = isRecord(body) && isRecord(body['response']) ? body['response'] : body;
-    const found = documentOf(isRecord(payload) && isRecord(payload['document']) ? payload['document'] : payload, kbId);
+    const found = documentOf(
+      isRecord(payload) && isRecord(payload['document']) ? payload['document'] : payload,
+      kbId,
+    );
     if (!found) throw 'The knowledge center sent no article';
     plugin.publish('documentOpened', found);
     return found;
@@ -266,8 +359,12 @@ export function registerKnowledgeCenterService(bus: CXBusGlobal, win: Window,
     ensureHost();
     const ids = documentIds(data);
     const given = data['vote'] ?? data['helpful'];
-    const kind = given === true || given === 'helpful' ? 'helpful'
-      : given === false || given === 'unhelpful' ? 'unhelpful' : undefined;
+    const kind =
+      given === true || given === 'helpful'
+        ? 'helpful'
+        : given === false || given === 'unhelpful'
+          ? 'unhelpful'
+          : undefined;
     if (!kind) throw N.BAD_VOTE;
     await feedback(kind, { ...wire(ids), query: query(data, true) });
     const result = { ...ids, vote: kind };
@@ -297,9 +394,12 @@ export function registerKnowledgeCenterService(bus: CXBusGlobal, win: Window,
 
   const command = (name: string, run: (data: Options) => unknown): void => {
     plugin.registerCommand(name, ({ data, deferred }) => {
-      Promise.resolve().then(() => run(data)).then(
-        (value) => deferred.resolve(value),
-        (reason: unknown) => deferred.reject(reason instanceof Error ? reason.message : reason));
+      Promise.resolve()
+        .then(() => run(data))
+        .then(
+          (value) => deferred.resolve(value),
+          (reason: unknown) => deferred.reject(reason instanceof Error ? reason.message : reason),
+        );
     });
   };
   command('configure', async (data) => {
@@ -325,8 +425,16 @@ export function registerKnowledgeCenterService(bus: CXBusGlobal, win: Window,
     forget();
     if (had) plugin.publish('sessionChanged', sessionInfo());
   });
-  plugin.registerEvents(['ready', 'online', 'sessionChanged', 'documentOpened', 'searched', 'suggested',
-    'voted', 'noResultsFound']);
+  plugin.registerEvents([
+    'ready',
+    'online',
+    'sessionChanged',
+    'documentOpened',
+    'searched',
+    'suggested',
+    'voted',
+    'noResultsFound',
+  ]);
 
   plugin.subscribe('App.ready', () => {
     if (common) return;
@@ -346,8 +454,12 @@ export function registerKnowledgeCenterService(bus: CXBusGlobal, win: Window,
     // A session that follows the page's language is told when the visitor switches it.
     plugin.subscribe('App.language', () => {
       if (!sessionKeys || !text(config['host']) || text(config['lang'])) return;
-      call('PATCH', url(`/session/v2/sessions/${encodeURIComponent(sessionId)}`), { lang: lang() })
-        .then(() => plugin.publish('sessionChanged', sessionInfo()), () => undefined);
+      call('PATCH', url(`/session/v2/sessions/${encodeURIComponent(sessionId)}`), {
+        lang: lang(),
+      }).then(
+        () => plugin.publish('sessionChanged', sessionInfo()),
+        () => undefined,
+      );
     });
     plugin.ready();
     plugin.republish('ready', {});

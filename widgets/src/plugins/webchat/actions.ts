@@ -25,7 +25,8 @@ export function createActions(c: WebChat): WebChatActions {
     },
     requestClose() {
       const typed = Object.values(view.values).some((value) => value !== '' && value !== 'false');
-      if (view.stage === 'form' && typed && c.option('confirmFormCloseEnabled') !== false) view.confirm = 'close';
+      if (view.stage === 'form' && typed && c.option('confirmFormCloseEnabled') !== false)
+        view.confirm = 'close';
       else if (c.active) view.confirm = c.asyncChat() ? 'keep' : 'end';
       else return close(c);
       // The question lives in the window body, which a minimized window does not show.
@@ -59,7 +60,8 @@ export function createActions(c: WebChat): WebChatActions {
       view.draft = text;
       c.draw();
       if (c.meta.userMessages === 0) deflect(text);
-      if (text.trim() !== '') c.plugin.command(`${SERVICE}.sendTyping`, { message: text }).fail(() => undefined);
+      if (text.trim() !== '')
+        c.plugin.command(`${SERVICE}.sendTyping`, { message: text }).fail(() => undefined);
     },
     send() {
       const message = view.draft;
@@ -82,7 +84,8 @@ export function createActions(c: WebChat): WebChatActions {
       view.toast = undefined;
       clearTimeout(c.inviteTimer);
       c.draw();
-      if (!view.open) c.plugin.command('open', invite ? { proactive: true } : {}).fail(() => undefined);
+      if (!view.open)
+        c.plugin.command('open', invite ? { proactive: true } : {}).fail(() => undefined);
     },
     reject() {
       if (view.toast === 'invite') c.cookies().set(UI_COOKIES.inviteOff, 'true');
@@ -106,7 +109,8 @@ export function createActions(c: WebChat): WebChatActions {
     insertEmoji(emoji) {
       const box = c.mounted?.shadow.getElementById('fd-wc-input') as HTMLTextAreaElement | null;
       const start = box?.selectionStart ?? view.draft.length;
-      const draft = view.draft.slice(0, start) + emoji + view.draft.slice(box?.selectionEnd ?? start);
+      const draft =
+        view.draft.slice(0, start) + emoji + view.draft.slice(box?.selectionEnd ?? start);
       view.emojiOpen = false;
       c.focusTarget = '#fd-wc-input';
       if (draft.length > view.maxLength) return c.draw();
@@ -117,18 +121,23 @@ export function createActions(c: WebChat): WebChatActions {
       c.plugin.command('KnowledgeCenter.open', { article }).fail(() => undefined);
     },
     older() {
-      const capabilities = c.plugin.data('WebChatService.capabilities') as { pagination?: unknown } | undefined;
-      if (!c.active || view.loadingHistory || c.historyDone || capabilities?.pagination !== true) return;
+      const capabilities = c.plugin.data('WebChatService.capabilities') as
+        { pagination?: unknown } | undefined;
+      if (!c.active || view.loadingHistory || c.historyDone || capabilities?.pagination !== true)
+        return;
       view.loadingHistory = true;
       c.scrollTo = 'hold';
       c.draw();
-      c.plugin.command(`${SERVICE}.fetchHistory`).fail((reason: unknown) => {
-        if (reason === NO_MORE_HISTORY) c.historyDone = true;
-      }).always(() => {
-        view.loadingHistory = false;
-        c.scrollTo = 'hold';
-        c.draw();
-      });
+      c.plugin
+        .command(`${SERVICE}.fetchHistory`)
+        .fail((reason: unknown) => {
+          if (reason === NO_MORE_HISTORY) c.historyDone = true;
+        })
+        .always(() => {
+          view.loadingHistory = false;
+          c.scrollTo = 'hold';
+          c.draw();
+        });
     },
   };
   return actions;

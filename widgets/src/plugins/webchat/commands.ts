@@ -64,7 +64,8 @@ export function registerCommands(c: WebChat): void {
     showToast(c, 'invite', inviteTimeout(c));
   });
   command('reInvite', () => {
-    if (view.open || view.toast || c.option('inviteOnRestoreTimeout') === false) throw R.REINVITE_REFUSED;
+    if (view.open || view.toast || c.option('inviteOnRestoreTimeout') === false)
+      throw R.REINVITE_REFUSED;
     showToast(c, 'reinvite', inviteTimeout(c));
   });
   command('injectMessage', (data) => {
@@ -72,11 +73,20 @@ export function registerCommands(c: WebChat): void {
     const key = `i${++c.injected}`;
     const given = data['text'];
     const html = data['type'] === 'html';
-    const text = typeof given === 'string' ? given
-      : isRecord(given) && typeof (given as unknown as Node).textContent === 'string'
-        ? (given as unknown as Node).textContent ?? '' : '';
-    const entry: Entry = { key, kind: html ? 'html' : 'message', party: 'External',
-      name: typeof data['name'] === 'string' ? data['name'] : '', text, time: Date.now() };
+    const text =
+      typeof given === 'string'
+        ? given
+        : isRecord(given) && typeof (given as unknown as Node).textContent === 'string'
+          ? ((given as unknown as Node).textContent ?? '')
+          : '';
+    const entry: Entry = {
+      key,
+      kind: html ? 'html' : 'message',
+      party: 'External',
+      name: typeof data['name'] === 'string' ? data['name'] : '',
+      text,
+      time: Date.now(),
+    };
     if (html) entry.nodes = safeNodes(doc, given);
     insert(c, entry);
     c.draw();
@@ -85,10 +95,15 @@ export function registerCommands(c: WebChat): void {
   command('showChatButton', (data) => {
     if (!c.buttonEnabled()) throw R.BUTTON_DISABLED;
     if (view.button) throw R.BUTTON_SHOWN;
-    return new Promise<void>((resolve) => setTimeout(() => {
-      showButton(c);
-      resolve();
-    }, count(data['openDelay'], 0)));
+    return new Promise<void>((resolve) =>
+      setTimeout(
+        () => {
+          showButton(c);
+          resolve();
+        },
+        count(data['openDelay'], 0),
+      ),
+    );
   });
   command('hideChatButton', () => {
     if (!view.button) throw R.BUTTON_HIDDEN;

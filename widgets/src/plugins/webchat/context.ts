@@ -80,14 +80,39 @@ export const count = (value: unknown, fallback: number): number =>
 /** WebChat's shared state, empty until App is ready. */
 export function createWebChat(plugin: PluginInterface, win: Window): WebChat {
   const view: WebChatView = {
-    button: false, open: false, shown: true, minimized: false, stage: 'form', fields: [], values: {},
-    invalid: {}, formError: '', entries: [], draft: '', maxLength: 500, charCount: false, markdown: false,
-    agentTyping: undefined, unread: 0, confirm: undefined, overlay: undefined, toast: undefined,
-    offline: false, queue: undefined, emojis: [], emojiOpen: false, loadingHistory: false,
-    uploads: false, limits: undefined, fileNote: '', articles: [],
+    button: false,
+    open: false,
+    shown: true,
+    minimized: false,
+    stage: 'form',
+    fields: [],
+    values: {},
+    invalid: {},
+    formError: '',
+    entries: [],
+    draft: '',
+    maxLength: 500,
+    charCount: false,
+    markdown: false,
+    agentTyping: undefined,
+    unread: 0,
+    confirm: undefined,
+    overlay: undefined,
+    toast: undefined,
+    offline: false,
+    queue: undefined,
+    emojis: [],
+    emojiOpen: false,
+    loadingHistory: false,
+    uploads: false,
+    limits: undefined,
+    fileNote: '',
+    articles: [],
   };
   const c: WebChat = {
-    plugin, win, view,
+    plugin,
+    win,
+    view,
     common: undefined,
     config: {},
     active: false,
@@ -108,12 +133,17 @@ export function createWebChat(plugin: PluginInterface, win: Window): WebChat {
     mounted: undefined,
     actions: undefined,
     cookies: () => c.common!.cookies,
-    t: (key, fill = {}) => (c.common ? c.common.t('webchat', key) : key)
-      .replace(/<%(\w+)%>/g, (_all, name: string) => String(fill[name] ?? '')),
-    option: (path) => path.split('.').reduce<unknown>(
-      (value, key) => isRecord(value) ? value[key] : undefined, c.config),
+    t: (key, fill = {}) =>
+      (c.common ? c.common.t('webchat', key) : key).replace(/<%(\w+)%>/g, (_all, name: string) =>
+        String(fill[name] ?? ''),
+      ),
+    option: (path) =>
+      path
+        .split('.')
+        .reduce<unknown>((value, key) => (isRecord(value) ? value[key] : undefined), c.config),
     buttonEnabled: () => c.option('chatButton.enabled') === true,
-    asyncChat: () => c.option('async.enabled') === true || c.option('transport.async.enabled') === true,
+    asyncChat: () =>
+      c.option('async.enabled') === true || c.option('transport.async.enabled') === true,
     draw() {
       if (!c.common || !c.actions) return;
       if (!c.mounted) {
@@ -126,28 +156,41 @@ export function createWebChat(plugin: PluginInterface, win: Window): WebChat {
       const fromEnd = before ? before.scrollHeight - before.scrollTop : 0;
       // A visitor reading older messages is not pulled down by every change.
       const atEnd = !before || fromEnd - before.clientHeight < 24;
-      render(h(WebChatPanel, { view: { ...view, button: view.button && !hideButton }, actions: c.actions, t: c.t }),
-        c.mounted.root);
+      render(
+        h(WebChatPanel, {
+          view: { ...view, button: view.button && !hideButton },
+          actions: c.actions,
+          t: c.t,
+        }),
+        c.mounted.root,
+      );
       const log = shadow.getElementById('fd-wc-log');
-      if (log && c.scrollTo === 'hold' && log === before) log.scrollTop = log.scrollHeight - fromEnd;
-      else if (log && (atEnd || c.scrollTo === 'end' || log !== before)) log.scrollTop = log.scrollHeight;
+      if (log && c.scrollTo === 'hold' && log === before)
+        log.scrollTop = log.scrollHeight - fromEnd;
+      else if (log && (atEnd || c.scrollTo === 'end' || log !== before))
+        log.scrollTop = log.scrollHeight;
       c.scrollTo = undefined;
       if (c.focusTarget) {
         const target = shadow.querySelector<HTMLElement>(c.focusTarget);
         target?.focus();
-        if (c.caret !== undefined && target instanceof HTMLTextAreaElement) target.setSelectionRange(c.caret, c.caret);
+        if (c.caret !== undefined && target instanceof HTMLTextAreaElement)
+          target.setSelectionRange(c.caret, c.caret);
         c.focusTarget = undefined;
       }
       c.caret = undefined;
       const published = c.added;
       c.added = [];
       for (const [data, key] of published) {
-        plugin.publish('messageAdded', { data, html: c.mounted.shadow.querySelector(`[data-key="${key}"]`) });
+        plugin.publish('messageAdded', {
+          data,
+          html: c.mounted.shadow.querySelector(`[data-key="${key}"]`),
+        });
       }
     },
     metadata: () => withDerived(c.meta),
     saveMeta() {
-      if (c.active && c.option('metaDataEnabled') !== false) c.cookies().setJSON(UI_COOKIES.metaData, forCookie(c.meta));
+      if (c.active && c.option('metaDataEnabled') !== false)
+        c.cookies().setJSON(UI_COOKIES.metaData, forCookie(c.meta));
     },
     announce(event, stamp) {
       if (stamp) c.meta[stamp] = Date.now();

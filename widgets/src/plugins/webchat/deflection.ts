@@ -20,12 +20,19 @@ const MIN_QUERY = 3;
 
 /** The articles of a `getSuggestions` reply, checked one by one. */
 export function articlesOf(reply: unknown, max: number): Article[] {
-  const documents = isRecord(reply) && Array.isArray(reply['documents']) ? reply['documents'] as unknown[] : [];
+  const documents =
+    isRecord(reply) && Array.isArray(reply['documents']) ? (reply['documents'] as unknown[]) : [];
   const found: Article[] = [];
   for (const doc of documents) {
     if (!isRecord(doc)) continue;
     const { kbId, docId, title } = doc;
-    if (typeof kbId === 'string' && typeof docId === 'string' && typeof title === 'string' && title && docId) {
+    if (
+      typeof kbId === 'string' &&
+      typeof docId === 'string' &&
+      typeof title === 'string' &&
+      title &&
+      docId
+    ) {
       found.push({ kbId, docId, title });
     }
   }
@@ -51,12 +58,14 @@ export function createDeflection(c: WebChat): (text: string) => void {
     const given = Number(c.option('deflection.maxArticles'));
     const max = Number.isInteger(given) && given > 0 ? Math.min(given, 10) : 3;
     timer = setTimeout(() => {
-      c.plugin.command('KnowledgeCenterService.getSuggestions', { query, maxSearchResults: max })
+      c.plugin
+        .command('KnowledgeCenterService.getSuggestions', { query, maxSearchResults: max })
         .done((reply: unknown) => {
           if (turn !== asked) return;
           c.view.articles = articlesOf(reply, max);
           c.draw();
-        }).fail(() => undefined);
+        })
+        .fail(() => undefined);
     }, DEBOUNCE_MS);
   };
 }
@@ -64,9 +73,28 @@ export function createDeflection(c: WebChat): (text: string) => void {
 /** The offered articles, as a short list of links to the KnowledgeCenter panel. */
 export function deflectionView(view: WebChatView, actions: WebChatActions, t: T): ComponentChild {
   if (!view.articles.length) return null;
-  return h('nav', { class: 'fd-wc-deflect', 'aria-labelledby': 'fd-wc-deflect-title' },
+  return h(
+    'nav',
+    { class: 'fd-wc-deflect', 'aria-labelledby': 'fd-wc-deflect-title' },
     h('p', { id: 'fd-wc-deflect-title' }, t('DeflectionTitle')),
-    h('ul', null, view.articles.map((article) => h('li', { key: `${article.kbId}/${article.docId}` },
-      h('button', { type: 'button', class: 'fd-plain fd-wc-article', onClick: () => actions.openArticle(article) },
-        article.title)))));
+    h(
+      'ul',
+      null,
+      view.articles.map((article) =>
+        h(
+          'li',
+          { key: `${article.kbId}/${article.docId}` },
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'fd-plain fd-wc-article',
+              onClick: () => actions.openArticle(article),
+            },
+            article.title,
+          ),
+        ),
+      ),
+    ),
+  );
 }

@@ -32,7 +32,8 @@ export function fileOf(original: unknown): SharedFile | undefined {
     return fileFrom(data['file-id'], data['file-name'] ?? original['text'], data['file-size']);
   }
   const attachment = original['attachment'];
-  if (isRecord(attachment)) return fileFrom(attachment['id'], attachment['name'], attachment['size']);
+  if (isRecord(attachment))
+    return fileFrom(attachment['id'], attachment['name'], attachment['size']);
   const content = original['content'];
   if (isRecord(content) && typeof content['url'] === 'string') {
     return fileFrom(content['url'].split('/').pop(), content['name'], content['size']);

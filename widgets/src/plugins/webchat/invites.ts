@@ -22,11 +22,16 @@ function inviteSettings(c: WebChat): Options {
   if (isRecord(auto)) return auto;
   const legacy = c.option('proactive');
   return isRecord(legacy)
-    ? { enabled: legacy['enabled'], timeToInviteSeconds: legacy['idleTimer'], inviteTimeoutSeconds: legacy['cancelTimer'] }
+    ? {
+        enabled: legacy['enabled'],
+        timeToInviteSeconds: legacy['idleTimer'],
+        inviteTimeoutSeconds: legacy['cancelTimer'],
+      }
     : {};
 }
 
-export const inviteTimeout = (c: WebChat): number => count(inviteSettings(c)['inviteTimeoutSeconds'], 30);
+export const inviteTimeout = (c: WebChat): number =>
+  count(inviteSettings(c)['inviteTimeoutSeconds'], 30);
 
 /** Invite after the configured idle time, unless this browser session already answered one. */
 export function armAutoInvite(c: WebChat): void {

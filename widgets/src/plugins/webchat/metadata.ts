@@ -4,8 +4,17 @@
  */
 import { isRecord } from '../../core/common';
 
-export const META_STAMPS = ['opened', 'started', 'cancelled', 'rejected', 'completed', 'closed', 'agentReached',
-  'botReached', 'supervisorReached'] as const;
+export const META_STAMPS = [
+  'opened',
+  'started',
+  'cancelled',
+  'rejected',
+  'completed',
+  'closed',
+  'agentReached',
+  'botReached',
+  'supervisorReached',
+] as const;
 
 export type Stamp = (typeof META_STAMPS)[number];
 
@@ -28,9 +37,19 @@ export interface Meta extends Record<Stamp, number | false> {
 /** A fresh metadata object for a new chat window. */
 export function newMeta(): Meta {
   const meta = {
-    proactive: false, proactiveData: {}, prefilled: false, autoSubmitted: false, coBrowseInitiated: false,
-    filesUploaded: 0, numAgents: 0, userMessages: 0, agentMessages: 0, systemMessages: 0, errors: false,
-    form: {}, id: Math.random().toString(36).slice(2, 10) + Date.now().toString(36),
+    proactive: false,
+    proactiveData: {},
+    prefilled: false,
+    autoSubmitted: false,
+    coBrowseInitiated: false,
+    filesUploaded: 0,
+    numAgents: 0,
+    userMessages: 0,
+    agentMessages: 0,
+    systemMessages: 0,
+    errors: false,
+    form: {},
+    id: Math.random().toString(36).slice(2, 10) + Date.now().toString(36),
   } as unknown as Meta;
   for (const stamp of META_STAMPS) meta[stamp] = false;
   return meta;
@@ -50,7 +69,8 @@ export function withDerived(meta: Meta, now = Date.now()): Record<string, unknow
 export function forCookie(meta: Meta): Record<string, unknown> {
   const form: Record<string, string> = {};
   for (const key of Object.keys(meta.form)) form[key] = '';
-  const errors = meta.errors && meta.errors.slice(-3)
-    .map((error) => isRecord(error) ? String(error['code']) : 'error');
+  const errors =
+    meta.errors &&
+    meta.errors.slice(-3).map((error) => (isRecord(error) ? String(error['code']) : 'error'));
   return { ...withDerived(meta), form, errors, proactiveData: {} };
 }

@@ -4,8 +4,9 @@ export const ALREADY_OPENED = 'already opened';
 export const ALREADY_CLOSED = 'already closed';
 export const NO_CHAT_TO_END = 'there is no active chat session to end';
 export const INVITE_WHILE_OPEN = 'Chat is already open. Ignoring invite command.';
-export const REINVITE_REFUSED = 'Chat is already open, an invite is showing, or re-invites are disabled. '
-  + 'Ignoring reInvite command.';
+export const REINVITE_REFUSED =
+  'Chat is already open, an invite is showing, or re-invites are disabled. ' +
+  'Ignoring reInvite command.';
 export const NO_CHAT_TO_INJECT = 'No chat session to inject into.';
 export const NOT_OPEN = 'WebChat is not currently open. Ignoring command.';
 export const BUTTON_DISABLED = 'The chat button is disabled in the configuration.';

@@ -21,8 +21,17 @@ export function fieldValid(c: WebChat, field: Field, event: Event | undefined): 
   const root = c.mounted?.shadow;
   const wrapper = root?.querySelector(`[data-field="${field.name}"]`);
   try {
-    return field.validate(event, wrapper, root?.getElementById(field.id), wrapper?.querySelector('label'),
-      undefined, c.win.CXBus, c.common) !== false;
+    return (
+      field.validate(
+        event,
+        wrapper,
+        root?.getElementById(field.id),
+        wrapper?.querySelector('label'),
+        undefined,
+        c.win.CXBus,
+        c.common,
+      ) !== false
+    );
   } catch {
     return false;
   }
@@ -34,7 +43,8 @@ export function submit(c: WebChat, event?: Event): void {
   const view = c.view;
   if (view.stage !== 'form' || !view.open) return;
   view.invalid = {};
-  for (const field of view.fields) if (!fieldValid(c, field, event)) view.invalid[field.name] = true;
+  for (const field of view.fields)
+    if (!fieldValid(c, field, event)) view.invalid[field.name] = true;
   const firstInvalid = view.fields.find((field) => view.invalid[field.name]);
   if (firstInvalid) {
     c.focusTarget = `#${firstInvalid.id}`;

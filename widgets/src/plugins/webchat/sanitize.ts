@@ -3,11 +3,40 @@
  * rebuilt element by element from an allow-list: only text and a few inert tags survive,
  * links only with http(s) or mailto targets. Nothing is ever assigned as an HTML string.
  */
-const ALLOWED = new Set(['a', 'b', 'br', 'code', 'div', 'em', 'h3', 'h4', 'i', 'li', 'ol', 'p', 'pre',
-  'small', 'span', 'strong', 'u', 'ul']);
+const ALLOWED = new Set([
+  'a',
+  'b',
+  'br',
+  'code',
+  'div',
+  'em',
+  'h3',
+  'h4',
+  'i',
+  'li',
+  'ol',
+  'p',
+  'pre',
+  'small',
+  'span',
+  'strong',
+  'u',
+  'ul',
+]);
 /** Elements whose content is dropped with them (their text is code or markup, not prose). */
-const DROPPED = new Set(['script', 'style', 'template', 'iframe', 'object', 'embed', 'noscript', 'svg',
-  'math', 'head', 'title']);
+const DROPPED = new Set([
+  'script',
+  'style',
+  'template',
+  'iframe',
+  'object',
+  'embed',
+  'noscript',
+  'svg',
+  'math',
+  'head',
+  'title',
+]);
 const SAFE_HREF = /^(https?:|mailto:)/i;
 
 function copy(from: Node, into: Node, doc: Document): void {
@@ -44,11 +73,14 @@ export function safeNodes(doc: Document, html: unknown): DocumentFragment {
     source = new view.DOMParser().parseFromString(html, 'text/html').body;
   } else if (typeof html === 'object' && html !== null && 'nodeType' in html) {
     const node = html as Node;
-    source = node.nodeType === 1 ? (() => {
-      const holder = doc.createElement('div');
-      holder.appendChild(node.cloneNode(true));
-      return holder;
-    })() : node;
+    source =
+      node.nodeType === 1
+        ? (() => {
+            const holder = doc.createElement('div');
+            holder.appendChild(node.cloneNode(true));
+            return holder;
+          })()
+        : node;
   }
   if (source) copy(source, out, doc);
   return out;

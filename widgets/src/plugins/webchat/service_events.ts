@@ -25,21 +25,30 @@ export function restored(c: WebChat): void {
     return;
   }
   const mobile = c.plugin.data('App.mobileMode') === true;
-  const minimized = c.cookies().get(UI_COOKIES.minimized) === 'true'
-    || (mobile && c.option('minimizeOnMobileRestore') === true);
+  const minimized =
+    c.cookies().get(UI_COOKIES.minimized) === 'true' ||
+    (mobile && c.option('minimizeOnMobileRestore') === true);
   if (minimized && c.asyncChat()) awaitRestoredUnread(c);
   open(c, { restoring: true, form: false, minimized });
 }
 
 /** `async.newMessageRestoreState` (or the transport's): how a hidden async chat comes back. */
 function revealMinimized(c: WebChat): boolean {
-  return (c.option('async.newMessageRestoreState') ?? c.option('transport.async.newMessageRestoreState'))
-    === 'minimized';
+  return (
+    (c.option('async.newMessageRestoreState') ??
+      c.option('transport.async.newMessageRestoreState')) === 'minimized'
+  );
 }
 
 function restoreFailed(c: WebChat): void {
-  for (const name of [UI_COOKIES.minimized, UI_COOKIES.unread, UI_COOKIES.metaData, UI_COOKIES.lastRead,
-    UI_COOKIES.asyncUnread]) c.cookies().remove(name);
+  for (const name of [
+    UI_COOKIES.minimized,
+    UI_COOKIES.unread,
+    UI_COOKIES.metaData,
+    UI_COOKIES.lastRead,
+    UI_COOKIES.asyncUnread,
+  ])
+    c.cookies().remove(name);
   c.plugin.publish('closed', c.metadata());
   c.view.button = c.buttonEnabled();
   c.draw();
@@ -56,9 +65,22 @@ function ended(c: WebChat): void {
   view.agentTyping = undefined;
   view.offline = false;
   view.confirm = undefined;
-  insert(c, { key: `end${Date.now()}`, kind: 'system', party: '', name: '', text: c.t('ChatEnded'), time: Date.now() });
-  for (const name of [UI_COOKIES.minimized, UI_COOKIES.metaData, UI_COOKIES.lastRead, UI_COOKIES.unread,
-    UI_COOKIES.asyncUnread]) c.cookies().remove(name);
+  insert(c, {
+    key: `end${Date.now()}`,
+    kind: 'system',
+    party: '',
+    name: '',
+    text: c.t('ChatEnded'),
+    time: Date.now(),
+  });
+  for (const name of [
+    UI_COOKIES.minimized,
+    UI_COOKIES.metaData,
+    UI_COOKIES.lastRead,
+    UI_COOKIES.unread,
+    UI_COOKIES.asyncUnread,
+  ])
+    c.cookies().remove(name);
   c.plugin.command('App.deregisterAutoLoad').fail(() => undefined);
   c.draw();
   const stamp: Stamp = c.meta.agentReached || c.meta.botReached ? 'completed' : 'cancelled';
@@ -72,7 +94,9 @@ function ended(c: WebChat): void {
 export function followService(c: WebChat): void {
   const view = c.view;
   const on = (event: string, handler: (data: Options) => void): void => {
-    c.plugin.subscribe(`${SERVICE}.${event}`, (e: BusEvent) => handler(isRecord(e.data) ? e.data : {}));
+    c.plugin.subscribe(`${SERVICE}.${event}`, (e: BusEvent) =>
+      handler(isRecord(e.data) ? e.data : {}),
+    );
   };
   on('started', () => {
     c.active = true;
@@ -88,13 +112,18 @@ export function followService(c: WebChat): void {
   on('restoreFailed', () => restoreFailed(c));
   on('restoreTimeout', () => restoreFailed(c));
   on('messageReceived', (data) => {
-    const messages = Array.isArray(data['messages']) ? data['messages'] as Message[] : [];
+    const messages = Array.isArray(data['messages']) ? (data['messages'] as Message[]) : [];
     // A hidden async chat comes back for an agent's message, not for a line such as "Alice left".
     const before = c.meta.agentMessages;
-    addMessages(c, messages, Array.isArray(data['originalMessages']) ? data['originalMessages'] : []);
+    addMessages(
+      c,
+      messages,
+      Array.isArray(data['originalMessages']) ? data['originalMessages'] : [],
+    );
     if (data['oldMessages'] === true) c.scrollTo = 'hold';
     updateUnread(c);
-    const fresh = c.meta.agentMessages > before && data['restoring'] !== true && data['oldMessages'] !== true;
+    const fresh =
+      c.meta.agentMessages > before && data['restoring'] !== true && data['oldMessages'] !== true;
     if (fresh && c.active && !view.open && c.asyncChat()) reveal(c, revealMinimized(c));
     else c.draw();
     c.saveMeta();

@@ -37,7 +37,8 @@ export function addMessage(c: WebChat, message: Message, original?: unknown): vo
     if (message.type === 'ParticipantJoined') {
       text = party === 'Client' ? c.t('ChatStarted') : c.t('AgentConnected', { Agent: agentName });
     }
-    if (message.type === 'ParticipantLeft') text = party === 'Client' ? '' : c.t('AgentDisconnected', { Agent: agentName });
+    if (message.type === 'ParticipantLeft')
+      text = party === 'Client' ? '' : c.t('AgentDisconnected', { Agent: agentName });
     if (!text) return;
     insert(c, { ...base, kind: 'system', text });
     c.meta.systemMessages++;
@@ -60,9 +61,12 @@ export function addMessages(c: WebChat, messages: Message[], originals: unknown[
 
 /** Show everything the service holds (after a restore, or when the window opens again). */
 export function loadTranscript(c: WebChat): void {
-  c.plugin.command<{ messages: Message[]; originalMessages?: unknown[] }>(`${SERVICE}.getTranscript`).done((transcript) => {
-    addMessages(c, transcript.messages, transcript.originalMessages);
-    updateUnread(c);
-    c.draw();
-  }).fail(() => undefined);
+  c.plugin
+    .command<{ messages: Message[]; originalMessages?: unknown[] }>(`${SERVICE}.getTranscript`)
+    .done((transcript) => {
+      addMessages(c, transcript.messages, transcript.originalMessages);
+      updateUnread(c);
+      c.draw();
+    })
+    .fail(() => undefined);
 }

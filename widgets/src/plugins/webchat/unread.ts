@@ -15,7 +15,8 @@ export function updateUnread(c: WebChat): void {
   if (!c.active || c.restoreUnread !== undefined) return;
   const minimized = view.open && view.minimized;
   if (minimized) c.cookies().set(UI_COOKIES.unread, String(view.unread));
-  if (minimized || (!view.open && c.asyncChat())) c.cookies().set(UI_COOKIES.asyncUnread, String(view.unread));
+  if (minimized || (!view.open && c.asyncChat()))
+    c.cookies().set(UI_COOKIES.asyncUnread, String(view.unread));
 }
 
 /**
@@ -37,7 +38,8 @@ export function settleRestoredUnread(c: WebChat): void {
 
 /** Everything has been read: no badge, no unread cookies. */
 export function clearUnread(c: WebChat): void {
-  for (const name of [UI_COOKIES.unread, UI_COOKIES.lastRead, UI_COOKIES.asyncUnread]) c.cookies().remove(name);
+  for (const name of [UI_COOKIES.unread, UI_COOKIES.lastRead, UI_COOKIES.asyncUnread])
+    c.cookies().remove(name);
   c.view.unread = 0;
 }
 

@@ -17,22 +17,33 @@ export interface Limits {
 
 /** `getFileLimits`' reply (REST polling: a notice whose userData holds them). */
 function limitsOf(reply: unknown): Limits | undefined {
-  const entry = isRecord(reply) && Array.isArray(reply['messages']) ? reply['messages'][0] as unknown : reply;
+  const entry =
+    isRecord(reply) && Array.isArray(reply['messages']) ? (reply['messages'][0] as unknown) : reply;
   const data = isRecord(entry) && isRecord(entry['userData']) ? entry['userData'] : {};
   const maxBytes = Number(data['upload-max-file-size']);
   if (!Number.isFinite(maxBytes) || maxBytes <= 0) return undefined;
-  const types = typeof data['upload-file-types'] === 'string'
-    ? data['upload-file-types'].split(':').map((type) => type.trim().toLowerCase()).filter(Boolean) : [];
+  const types =
+    typeof data['upload-file-types'] === 'string'
+      ? data['upload-file-types']
+          .split(':')
+          .map((type) => type.trim().toLowerCase())
+          .filter(Boolean)
+      : [];
   return { maxBytes, types };
 }
 
 /** What the visitor may upload, or why not; undefined when the file may go. */
-export function refusal(file: { name: string; size: number }, limits: Limits | undefined, t: T): string | undefined {
+export function refusal(
+  file: { name: string; size: number },
+  limits: Limits | undefined,
+  t: T,
+): string | undefined {
   if (!limits) return undefined;
   if (file.size > limits.maxBytes) return t('FileTooLarge', { Size: sizeText(limits.maxBytes) });
   const dot = file.name.lastIndexOf('.');
   const type = dot >= 0 ? file.name.slice(dot + 1).toLowerCase() : '';
-  if (limits.types.length && !limits.types.includes(type)) return t('FileTypeRefused', { Types: limits.types.join(', ') });
+  if (limits.types.length && !limits.types.includes(type))
+    return t('FileTypeRefused', { Types: limits.types.join(', ') });
   return undefined;
 }
 
@@ -40,13 +51,19 @@ export function refusal(file: { name: string; size: number }, limits: Limits | u
 export function followUploads(c: WebChat): void {
   const refresh = (): void => {
     const capabilities = c.plugin.data(`${SERVICE}.capabilities`);
-    const on = c.option('uploadsEnabled') === true && isRecord(capabilities) && capabilities['fileUpload'] === true;
+    const on =
+      c.option('uploadsEnabled') === true &&
+      isRecord(capabilities) &&
+      capabilities['fileUpload'] === true;
     c.view.uploads = on;
     if (!on || !c.active || c.view.limits) return c.draw();
-    c.plugin.command(`${SERVICE}.getFileLimits`).done((reply: unknown) => {
-      c.view.limits = limitsOf(reply);
-      c.draw();
-    }).fail(() => undefined);
+    c.plugin
+      .command(`${SERVICE}.getFileLimits`)
+      .done((reply: unknown) => {
+        c.view.limits = limitsOf(reply);
+        c.draw();
+      })
+      .fail(() => undefined);
     c.draw();
   };
   for (const event of ['capabilitiesChanged', 'started', 'restored']) {
@@ -65,8 +82,14 @@ export function fileActions(c: WebChat): Pick<WebChatActions, 'chooseFile' | 'do
     c.draw();
   };
   const reasonText = (reason: unknown): string =>
-    c.t('FileRefused', { Reason: isRecord(reason) && typeof reason['message'] === 'string' ? reason['message']
-      : typeof reason === 'string' ? reason : '' });
+    c.t('FileRefused', {
+      Reason:
+        isRecord(reason) && typeof reason['message'] === 'string'
+          ? reason['message']
+          : typeof reason === 'string'
+            ? reason
+            : '',
+    });
   return {
     chooseFile(input) {
       const file = input.files?.[0];
@@ -77,14 +100,18 @@ export function fileActions(c: WebChat): Pick<WebChatActions, 'chooseFile' | 'do
         return note(refused);
       }
       note(c.t('FileSending', { Name: file.name }));
-      c.plugin.command(`${SERVICE}.sendFile`, { files: input }).done(() => note(''))
+      c.plugin
+        .command(`${SERVICE}.sendFile`, { files: input })
+        .done(() => note(''))
         .fail((reason: unknown) => note(reasonText(reason)))
         .always(() => {
           input.value = '';
         });
     },
     download(fileId) {
-      c.plugin.command(`${SERVICE}.downloadFile`, { fileId }).fail((reason: unknown) => note(reasonText(reason)));
+      c.plugin
+        .command(`${SERVICE}.downloadFile`, { fileId })
+        .fail((reason: unknown) => note(reasonText(reason)));
     },
   };
 }
@@ -93,12 +120,26 @@ export function fileActions(c: WebChat): Pick<WebChatActions, 'chooseFile' | 'do
 export function uploadButton(view: WebChatView, actions: WebChatActions, t: T): ComponentChild {
   if (!view.uploads) return null;
   return [
-    h('input', { type: 'file', id: 'fd-wc-file', hidden: true, tabIndex: -1,
-      onChange: (event: Event) => actions.chooseFile(event.currentTarget as HTMLInputElement) }),
-    h('button', { type: 'button', class: 'fd-plain fd-wc-attach',
-      'aria-describedby': view.limits ? 'fd-wc-limits' : undefined,
-      onClick: (event: Event) => ((event.currentTarget as HTMLElement).parentElement
-        ?.querySelector<HTMLInputElement>('#fd-wc-file'))?.click() }, t('SendFile')),
+    h('input', {
+      type: 'file',
+      id: 'fd-wc-file',
+      hidden: true,
+      tabIndex: -1,
+      onChange: (event: Event) => actions.chooseFile(event.currentTarget as HTMLInputElement),
+    }),
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'fd-plain fd-wc-attach',
+        'aria-describedby': view.limits ? 'fd-wc-limits' : undefined,
+        onClick: (event: Event) =>
+          (event.currentTarget as HTMLElement).parentElement
+            ?.querySelector<HTMLInputElement>('#fd-wc-file')
+            ?.click(),
+      },
+      t('SendFile'),
+    ),
   ];
 }
 
@@ -107,8 +148,16 @@ export function fileNotes(view: WebChatView, t: T): ComponentChild {
   // A failed download shows here too, with or without uploads.
   if (!view.uploads && !view.fileNote) return null;
   return [
-    view.limits ? h('p', { id: 'fd-wc-limits', class: 'fd-wc-note' }, t('FileLimits', {
-      Size: sizeText(view.limits.maxBytes), Types: view.limits.types.join(', ') })) : null,
+    view.limits
+      ? h(
+          'p',
+          { id: 'fd-wc-limits', class: 'fd-wc-note' },
+          t('FileLimits', {
+            Size: sizeText(view.limits.maxBytes),
+            Types: view.limits.types.join(', '),
+          }),
+        )
+      : null,
     h('p', { class: 'fd-wc-note fd-wc-file-note', role: 'status' }, view.fileNote),
   ];
 }

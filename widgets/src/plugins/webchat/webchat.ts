@@ -23,8 +23,20 @@ export function registerWebChat(bus: CXBusGlobal, win: Window): PluginInterface 
   followService(c);
   followUploads(c);
   registerCommands(c);
-  plugin.registerEvents(['ready', 'opened', 'submitted', 'started', 'rejected', 'completed', 'cancelled',
-    'closed', 'minimized', 'unminimized', 'messageAdded', 'chatButtonDisplayed']);
+  plugin.registerEvents([
+    'ready',
+    'opened',
+    'submitted',
+    'started',
+    'rejected',
+    'completed',
+    'cancelled',
+    'closed',
+    'minimized',
+    'unminimized',
+    'messageAdded',
+    'chatButtonDisplayed',
+  ]);
 
   plugin.subscribe('App.ready', () => {
     if (c.common) return;
@@ -40,15 +52,21 @@ export function registerWebChat(bus: CXBusGlobal, win: Window): PluginInterface 
     plugin.ready();
     plugin.republish('ready', {});
     if (c.buttonEnabled()) {
-      setTimeout(() => {
-        if (!view.button && !view.open) showButton(c);
-      }, count(c.option('chatButton.openDelay'), 1000));
+      setTimeout(
+        () => {
+          if (!view.button && !view.open) showButton(c);
+        },
+        count(c.option('chatButton.openDelay'), 1000),
+      );
     }
     armAutoInvite(c);
     // Loads WebChatService if needed; a session it restored before WebChat was here still shows.
-    plugin.command<{ sessionActive: boolean }>(`${SERVICE}.verifySession`).done((state) => {
-      if (state.sessionActive && !c.active) restored(c);
-    }).fail(() => undefined);
+    plugin
+      .command<{ sessionActive: boolean }>(`${SERVICE}.verifySession`)
+      .done((state) => {
+        if (state.sessionActive && !c.active) restored(c);
+      })
+      .fail(() => undefined);
   });
   return plugin;
 }

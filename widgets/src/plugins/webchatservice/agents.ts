@@ -28,7 +28,11 @@ export interface Agents {
 }
 
 /** `self` is the visitor's own participant id; bot events only with `botEvents()`. */
-export function createAgents(plugin: PluginInterface, self: () => string, botEvents: () => boolean): Agents {
+export function createAgents(
+  plugin: PluginInterface,
+  self: () => string,
+  botEvents: () => boolean,
+): Agents {
   let agents: Record<string, Agent> = {};
   let typingTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -56,18 +60,25 @@ export function createAgents(plugin: PluginInterface, self: () => string, botEve
       agents = {
         ...agents,
         [party.id]: {
-          name: party.name, connected, supervisor: false,
-          connectedTime: agent?.connectedTime ?? now, disconnectedTime: connected ? 0 : now,
+          name: party.name,
+          connected,
+          supervisor: false,
+          connectedTime: agent?.connectedTime ?? now,
+          disconnectedTime: connected ? 0 : now,
         },
       };
       if (party.type === 'Bot' && !botEvents()) return;
-      plugin.publish(`${party.type === 'Bot' ? 'bot' : 'agent'}${connected ? 'Connected' : 'Disconnected'}`, payload());
+      plugin.publish(
+        `${party.type === 'Bot' ? 'bot' : 'agent'}${connected ? 'Connected' : 'Disconnected'}`,
+        payload(),
+      );
     },
     list: () => ({ ...agents }),
     disconnectAll() {
       const now = Date.now();
       for (const [id, agent] of Object.entries(agents)) {
-        if (agent.connected) agents = { ...agents, [id]: { ...agent, connected: false, disconnectedTime: now } };
+        if (agent.connected)
+          agents = { ...agents, [id]: { ...agent, connected: false, disconnectedTime: now } };
       }
       stopTyping(false);
     },
@@ -77,7 +88,9 @@ export function createAgents(plugin: PluginInterface, self: () => string, botEve
     typing(from) {
       if (typingTimer === undefined) {
         plugin.data('agentTyping', true);
-        plugin.publish('agentTypingStarted', { from: { id: from.id, name: from.name, type: from.type } });
+        plugin.publish('agentTypingStarted', {
+          from: { id: from.id, name: from.name, type: from.type },
+        });
       }
       clearTimeout(typingTimer);
       typingTimer = setTimeout(() => stopTyping(true), AGENT_TYPING_MS);

@@ -29,8 +29,12 @@ export function dispositionName(header: string | null): string {
 }
 
 /** GET `url` with `headers` and save the answer under the server's file name. */
-export async function saveDownload(win: Window, fetchFn: typeof fetch, url: string,
-  headers: Record<string, string>): Promise<{ name: string }> {
+export async function saveDownload(
+  win: Window,
+  fetchFn: typeof fetch,
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ name: string }> {
   let response: Response;
   try {
     response = await fetchFn(url, { headers, credentials: 'omit' });
@@ -40,14 +44,16 @@ export async function saveDownload(win: Window, fetchFn: typeof fetch, url: stri
   if (!response.ok) {
     let envelope: unknown;
     try {
-      envelope = (await response.json() as Record<string, unknown>)['error'];
+      envelope = ((await response.json()) as Record<string, unknown>)['error'];
     } catch {
       envelope = undefined;
     }
     const given = isRecord(envelope) ? envelope : {};
-    throw { fileStatus: response.status,
+    throw {
+      fileStatus: response.status,
       code: typeof given['code'] === 'string' ? given['code'] : `http_${response.status}`,
-      message: typeof given['message'] === 'string' ? given['message'] : response.statusText } satisfies DownloadError;
+      message: typeof given['message'] === 'string' ? given['message'] : response.statusText,
+    } satisfies DownloadError;
   }
   const name = dispositionName(response.headers.get('Content-Disposition'));
   const link = win.document.createElement('a');

@@ -4,8 +4,10 @@ import { isRecord } from '../../core/common';
 export const NO_FILE = 'No file provided: give a file input element with a file chosen.';
 
 const isFile = (value: unknown): value is File =>
-  isRecord(value) && typeof value['name'] === 'string' && typeof value['size'] === 'number'
-  && typeof value['slice'] === 'function';
+  isRecord(value) &&
+  typeof value['name'] === 'string' &&
+  typeof value['size'] === 'number' &&
+  typeof value['slice'] === 'function';
 
 /** The first file of `given`, checked by shape so that elements of other frames pass too. */
 export function firstFile(given: unknown): File | undefined {

@@ -19,8 +19,11 @@ export function createRequest(setup: HttpSetup): Request {
   return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     try {
       const reply = await setup.http(setup.fetch, {
-        method, url: setup.base + path, headers: { Accept: 'application/json', ...setup.headers() },
-        json: body, timeout: setup.timeout,
+        method,
+        url: setup.base + path,
+        headers: { Accept: 'application/json', ...setup.headers() },
+        json: body,
+        timeout: setup.timeout,
       });
       return reply.data as T;
     } catch (error) {

@@ -17,7 +17,10 @@ export interface LastContact {
   clear(): void;
 }
 
-export function createLastContact(cookies: () => CookieStore, timeoutMs: () => number): LastContact {
+export function createLastContact(
+  cookies: () => CookieStore,
+  timeoutMs: () => number,
+): LastContact {
   let written = 0;
   return {
     touch(now) {

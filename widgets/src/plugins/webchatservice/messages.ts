@@ -43,7 +43,9 @@ export function readFilters(cookies: CookieStore): RegExp[] {
   for (const item of list) {
     if (!isRecord(item) || typeof item['source'] !== 'string') continue;
     try {
-      filters.push(new RegExp(item['source'], typeof item['flags'] === 'string' ? item['flags'] : ''));
+      filters.push(
+        new RegExp(item['source'], typeof item['flags'] === 'string' ? item['flags'] : ''),
+      );
     } catch {
       // A filter the browser cannot compile is dropped, not fatal.
     }
@@ -53,9 +55,13 @@ export function readFilters(cookies: CookieStore): RegExp[] {
 
 /** Add `added` to the stored filters; false when the cookie would grow too big. */
 export function addFilters(cookies: CookieStore, added: RegExp[]): boolean {
-  const custom: StoredFilter[] = readFilters(cookies).map(({ source, flags }) => ({ source, flags }));
+  const custom: StoredFilter[] = readFilters(cookies).map(({ source, flags }) => ({
+    source,
+    flags,
+  }));
   for (const { source, flags } of added) {
-    if (!custom.some((f) => f.source === source && f.flags === flags)) custom.push({ source, flags });
+    if (!custom.some((f) => f.source === source && f.flags === flags))
+      custom.push({ source, flags });
   }
   return cookies.setJSON(FILTERS_COOKIE, { custom });
 }

@@ -58,13 +58,16 @@ export function createPollTimer(setup: PollTimerSetup): PollTimer {
   const run = (): void => {
     if (!running || busy || paused) return;
     busy = true;
-    setup.poll().catch(() => undefined).finally(() => {
-      busy = false;
-      if (!running) return;
-      if (fresh) fresh = false;
-      else if (dynamic()) interval = Math.min(interval * multiplier(), slowest());
-      plan(asleep ? number(option('pollRateSleep'), 30000) : interval);
-    });
+    setup
+      .poll()
+      .catch(() => undefined)
+      .finally(() => {
+        busy = false;
+        if (!running) return;
+        if (fresh) fresh = false;
+        else if (dynamic()) interval = Math.min(interval * multiplier(), slowest());
+        plan(asleep ? number(option('pollRateSleep'), 30000) : interval);
+      });
   };
   const visibility = (): void => {
     if (!running || !sleepEnabled()) return;

@@ -8,8 +8,9 @@ export const TOO_LONG = (max: number): string =>
   `Message length exceeds configured threshold of (${max}) characters`;
 export const NO_NOTICES = "This transport doesn't support sendCustomNotice command.";
 export const NO_FILES = "This transport doesn't support file uploads.";
-export const BAD_FILTERS = 'Missing or invalid filters provided. Please provide a regular '
-  + 'expression or an array of regular expressions';
+export const BAD_FILTERS =
+  'Missing or invalid filters provided. Please provide a regular ' +
+  'expression or an array of regular expressions';
 export const FILTERS_FULL = 'Too many pre-filters: the filter list no longer fits its cookie.';
 export const NO_PREPROCESSOR = 'No preprocessor function provided.';
 export const RESTORING = 'Already restoring. Ignoring request.';
@@ -22,5 +23,5 @@ export const UNKNOWN_TRANSPORT = 'Unknown chat transport type.';
 export const NO_POLLING = "This transport doesn't support polling.";
 export const NOT_POLLING = 'Not currently polling. Ignoring command.';
 export const NO_MORE_HISTORY = 'No more messages to fetch';
-export const BAD_PREVIEW_INPUT = "Invalid value provided for the 'input' property: "
-  + 'give a textarea or a text input element.';
+export const BAD_PREVIEW_INPUT =
+  "Invalid value provided for the 'input' property: " + 'give a textarea or a text input element.';

@@ -11,7 +11,9 @@ export const RETRY_DELAYS = [500, 1500];
 /** A fresh key: a random UUID, or 128 random bits in hex where `randomUUID` is missing (http pages). */
 export function idempotencyKey(): string {
   if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) =>
+    b.toString(16).padStart(2, '0'),
+  ).join('');
 }
 
 const retryable = (error: unknown): boolean => {

@@ -9,12 +9,18 @@ import type { QueueStatus, TransportSetup } from './transport';
  * (`statusCode`, `chatEnded`, `status.code`) beside the error envelope.
  */
 export const httpCall = async (setup: TransportSetup, call: HttpRequest): Promise<unknown> =>
-  (await setup.http(setup.fetch, { ...call, headers: { Accept: 'application/json', ...call.headers } })).data;
+  (
+    await setup.http(setup.fetch, {
+      ...call,
+      headers: { Accept: 'application/json', ...call.headers },
+    })
+  ).data;
 
-export const text = (value: unknown): string => typeof value === 'string' ? value : '';
+export const text = (value: unknown): string => (typeof value === 'string' ? value : '');
 export const number = (value: unknown, fallback: number): number =>
   typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : fallback;
-export const clamp = (value: number, low: number, high: number): number => Math.min(Math.max(value, low), high);
+export const clamp = (value: number, low: number, high: number): number =>
+  Math.min(Math.max(value, low), high);
 
 /**
  * The `queuePosition` both REST APIs add to an answer while the chat waits for an agent (a
@@ -25,7 +31,9 @@ export function queueStatus(value: unknown): QueueStatus | undefined {
   const position = value['position'];
   const wait = value['estimatedWaitSeconds'];
   const counts = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n) && n >= 0;
-  return counts(position) && position >= 1 && counts(wait) ? { position, estimatedWaitSeconds: wait } : undefined;
+  return counts(position) && position >= 1 && counts(wait)
+    ? { position, estimatedWaitSeconds: wait }
+    : undefined;
 }
 
 /** Listen to the browser's `offline` / `online` announcements; returns the way to stop. */

@@ -13,7 +13,12 @@ import { createPollTimer } from './poll_timer';
 import { sendOnce } from './resend';
 import { acquireStartLock } from './start_lock';
 import type {
-  ChatTransport, Received, StartRequest, TransportListener, TransportSession, TransportSetup,
+  ChatTransport,
+  Received,
+  StartRequest,
+  TransportListener,
+  TransportSession,
+  TransportSetup,
 } from './transport';
 
 export const REST_POLLING = 'rest-polling';
@@ -62,7 +67,11 @@ export function normaliseEntry(entry: Entry, self: string): ChatMessage {
     type: text(entry.type) || 'Message',
     text: text(entry.text),
     timestamp: typeof entry.utcTime === 'number' ? entry.utcTime : Date.now(),
-    from: { id, type: id === self ? 'Client' : given === 'Client' ? 'External' : given, name: text(from.nickname) },
+    from: {
+      id,
+      type: id === self ? 'Client' : given === 'Client' ? 'External' : given,
+      name: text(from.nickname),
+    },
     id: String(entry.index ?? ''),
   };
   return message;
@@ -90,29 +99,42 @@ export function createRestPollingTransport(setup: TransportSetup): ChatTransport
     if (typeof apikey === 'string' && apikey) found['apikey'] = apikey;
     return found;
   };
-  const current = (): boolean => chatId !== undefined && cookies.get(REST_COOKIES.session) === chatId;
+  const current = (): boolean =>
+    chatId !== undefined && cookies.get(REST_COOKIES.session) === chatId;
   const isLost = (error: unknown): boolean =>
     isRecord(error) && (error['status'] === 401 || error['status'] === 404);
 
   /** POST `fields` (and the keys, once there are some) form-encoded to `path` after `dataURL`. */
-  const post = async (path: string, fields: Record<string, string> = {}, body?: FormData): Promise<Reply> => {
+  const post = async (
+    path: string,
+    fields: Record<string, string> = {},
+    body?: FormData,
+  ): Promise<Reply> => {
     const form = body ?? new URLSearchParams();
     if (keys) for (const [name, value] of Object.entries(keys)) form.append(name, value);
     for (const [name, value] of Object.entries(fields)) form.append(name, value);
-    const reply = await httpCall(setup, {
-      method: 'POST', url: `${base()}${path}?_=${Date.now()}`, headers: headers(), body: form,
+    const reply = (await httpCall(setup, {
+      method: 'POST',
+      url: `${base()}${path}?_=${Date.now()}`,
+      headers: headers(),
+      body: form,
       timeout: body ? number(option('fileUploadTimeout'), 0) : timeout(),
-    }) as Reply;
+    })) as Reply;
     if (isRecord(reply) && reply.statusCode !== undefined && reply.statusCode !== 0) {
-      throw { status: 200, code: reply.statusCode === 1 ? 'unavailable' : 'error',
-        message: 'The chat server refused the request.', reply } satisfies HttpError;
+      throw {
+        status: 200,
+        code: reply.statusCode === 1 ? 'unavailable' : 'error',
+        message: 'The chat server refused the request.',
+        reply,
+      } satisfies HttpError;
     }
     return reply;
   };
   const chat = (action: string): string => `/${encodeURIComponent(chatId ?? '')}/${action}`;
 
   const read = (entries: Entry[] | undefined): Received[] =>
-    (entries ?? []).filter((entry) => typeof entry.index === 'number')
+    (entries ?? [])
+      .filter((entry) => typeof entry.index === 'number')
       .map((entry) => ({ message: normaliseEntry(entry, keys?.userId ?? ''), original: entry }));
 
   /** Hand what a reply carries to the listener; true when it brought anything new. */
@@ -161,7 +183,10 @@ export function createRestPollingTransport(setup: TransportSetup): ChatTransport
     const reply = failure.reply;
     if (failure.code === 'unavailable' || (isRecord(reply) && reply['statusCode'] === 1)) {
       offlineReplies++;
-      if (offlineReplies === Math.max(1, number(option('pollExceptionLimit'), 5)) && !serverOffline) {
+      if (
+        offlineReplies === Math.max(1, number(option('pollExceptionLimit'), 5)) &&
+        !serverOffline
+      ) {
         serverOffline = true;
         listener?.event?.('chatServerWentOffline');
       }
@@ -177,7 +202,8 @@ export function createRestPollingTransport(setup: TransportSetup): ChatTransport
   };
 
   const timer = createPollTimer({
-    option, win,
+    option,
+    win,
     async poll() {
       if (!current()) return;
       const from = first ? 1 : next;
@@ -192,7 +218,8 @@ export function createRestPollingTransport(setup: TransportSetup): ChatTransport
     sleeping(asleep) {
       listener?.event?.(asleep ? 'sleeping' : 'waking');
       // An agent's idle timer should not close the chat of a visitor who is back.
-      if (!asleep && current()) post(chat('customNotice'), { eventAttributes: CANCEL_IDLE }).catch(() => undefined);
+      if (!asleep && current())
+        post(chat('customNotice'), { eventAttributes: CANCEL_IDLE }).catch(() => undefined);
     },
   });
 
@@ -204,7 +231,13 @@ export function createRestPollingTransport(setup: TransportSetup): ChatTransport
 
   const opened = (): TransportSession => ({
     self: keys!.userId,
-    data: { sessionID: chatId, chatId, alias: keys!.alias, userId: keys!.userId, secureKey: keys!.secureKey },
+    data: {
+      sessionID: chatId,
+      chatId,
+      alias: keys!.alias,
+      userId: keys!.userId,
+      secureKey: keys!.secureKey,
+    },
   });
 
   /** A call on the running chat that also brings the transcript from `next` on. */
@@ -220,22 +253,35 @@ export function createRestPollingTransport(setup: TransportSetup): ChatTransport
   return {
     type: REST_POLLING,
     async start(asked: StartRequest) {
-      const release = await acquireStartLock(win, timeout(), () => cookies.get(REST_COOKIES.session) !== undefined);
+      const release = await acquireStartLock(
+        win,
+        timeout(),
+        () => cookies.get(REST_COOKIES.session) !== undefined,
+      );
       try {
         chatId = undefined;
         keys = undefined;
         const fields: Record<string, string> = {
-          nickname: asked.nickname, firstName: asked.form['firstname'] ?? '', lastName: asked.form['lastname'] ?? '',
-          emailAddress: asked.form['email'] ?? '', subject: asked.form['subject'] ?? '', text: '',
+          nickname: asked.nickname,
+          firstName: asked.form['firstname'] ?? '',
+          lastName: asked.form['lastname'] ?? '',
+          emailAddress: asked.form['email'] ?? '',
+          subject: asked.form['subject'] ?? '',
+          text: '',
         };
         const endpoint = option('endpoint');
         if (typeof endpoint === 'string') fields['endpoint'] = endpoint;
-        for (const [key, value] of Object.entries(asked.userData)) fields[`userData[${key}]`] = value;
+        for (const [key, value] of Object.entries(asked.userData))
+          fields[`userData[${key}]`] = value;
         const slash = option('enableUrlTrailingSlash') === false ? '' : '/';
-        const reply = await post(slash, fields) as Reply & Partial<Keys>;
+        const reply = (await post(slash, fields)) as Reply & Partial<Keys>;
         const { alias, userId, secureKey } = reply;
-        if (typeof reply.chatId !== 'string' || typeof alias !== 'string' || typeof userId !== 'string'
-          || typeof secureKey !== 'string') {
+        if (
+          typeof reply.chatId !== 'string' ||
+          typeof alias !== 'string' ||
+          typeof userId !== 'string' ||
+          typeof secureKey !== 'string'
+        ) {
           throw { status: 0, code: 'bad_response', message: 'Incomplete chat response' };
         }
         chatId = reply.chatId;
@@ -252,16 +298,20 @@ export function createRestPollingTransport(setup: TransportSetup): ChatTransport
       const stored = cookies.getJSON(REST_COOKIES.keys);
       if (!found || !isRecord(stored)) return undefined;
       const { alias, userId, secureKey } = stored;
-      if (typeof alias !== 'string' || typeof userId !== 'string' || typeof secureKey !== 'string') return undefined;
+      if (typeof alias !== 'string' || typeof userId !== 'string' || typeof secureKey !== 'string')
+        return undefined;
       chatId = found;
       keys = { alias, userId, secureKey };
       return opened();
     },
     async verify() {
       // The position after the stored index: a cheap answer that still says whether it ended.
-      const reply = await post(chat('refresh'), { transcriptPosition: String(Number(cookies.get(REST_COOKIES.index) ?? 0) + 1) });
+      const reply = await post(chat('refresh'), {
+        transcriptPosition: String(Number(cookies.get(REST_COOKIES.index) ?? 0) + 1),
+      });
       // GMS widgets take a chat that ended meanwhile down the restore-timeout path (spec 10).
-      if (reply.chatEnded) throw { status: 0, code: 'restore_timeout', message: 'The chat has ended.' };
+      if (reply.chatEnded)
+        throw { status: 0, code: 'restore_timeout', message: 'The chat has ended.' };
     },
     connect(given) {
       listener = given;
@@ -281,14 +331,17 @@ export function createRestPollingTransport(setup: TransportSetup): ChatTransport
       const until = Number(before);
       const from = clamp(until - count, 1, until);
       const reply = await post(chat('refresh'), { transcriptPosition: String(from) });
-      return read(reply.messages).filter((item) => item.message.index < until).slice(-count);
+      return read(reply.messages)
+        .filter((item) => item.message.index < until)
+        .slice(-count);
     },
     rememberLast(id) {
       if (current()) cookies.set(REST_COOKIES.index, id);
     },
     lastId: () => cookies.get(REST_COOKIES.index),
     current,
-    send: (message) => sendOnce((idempotencyKey) => act('send', { message, messageType: 'text', idempotencyKey })),
+    send: (message) =>
+      sendOnce((idempotencyKey) => act('send', { message, messageType: 'text', idempotencyKey })),
     async typing(preview) {
       clearTimeout(typingTimer);
       // Stopped once no call came for a little longer than the session's 2 s throttle.
@@ -327,11 +380,15 @@ export function createRestPollingTransport(setup: TransportSetup): ChatTransport
       offlineReplies = 0;
     },
     sendCustomNotice: (message, attributes) =>
-      act('customNotice', attributes ? { message, eventAttributes: JSON.stringify(attributes) } : { message }),
+      act(
+        'customNotice',
+        attributes ? { message, eventAttributes: JSON.stringify(attributes) } : { message },
+      ),
     updateUserData(data) {
       const fields: Record<string, string> = {};
       for (const [key, value] of Object.entries(data)) {
-        if (value !== undefined && value !== null) fields[`userData[${key}]`] = typeof value === 'string' ? value : JSON.stringify(value);
+        if (value !== undefined && value !== null)
+          fields[`userData[${key}]`] = typeof value === 'string' ? value : JSON.stringify(value);
       }
       return act('updateData', fields);
     },

@@ -26,7 +26,7 @@ export interface ServiceSetup {
 type Options = Record<string, unknown>;
 type PreviewInput = HTMLInputElement | HTMLTextAreaElement;
 
-const text = (value: unknown): string => typeof value === 'string' ? value : '';
+const text = (value: unknown): string => (typeof value === 'string' ? value : '');
 const number = (value: unknown, fallback: number): number =>
   typeof value === 'number' && value >= 0 ? value : fallback;
 const isRegExp = (value: unknown): value is RegExp =>
@@ -36,12 +36,17 @@ const isRegExp = (value: unknown): value is RegExp =>
 function isPreviewInput(value: unknown): value is PreviewInput {
   if (!isRecord(value) || typeof value['addEventListener'] !== 'function') return false;
   const tag = value['tagName'];
-  return tag === 'TEXTAREA' || (tag === 'INPUT' && PREVIEW_INPUT_TYPES.includes(String(value['type'])));
+  return (
+    tag === 'TEXTAREA' || (tag === 'INPUT' && PREVIEW_INPUT_TYPES.includes(String(value['type'])))
+  );
 }
 
 /** Register WebChatService on `bus`; it configures itself when App is ready. */
-export function registerWebChatService(bus: CXBusGlobal, win: Window,
-  setup: ServiceSetup = {}): PluginInterface | false {
+export function registerWebChatService(
+  bus: CXBusGlobal,
+  win: Window,
+  setup: ServiceSetup = {},
+): PluginInterface | false {
   const plugin = bus.registerPlugin('WebChatService');
   if (!plugin) return false;
   let common: Common | undefined;
@@ -50,23 +55,33 @@ export function registerWebChatService(bus: CXBusGlobal, win: Window,
   let previewInput: PreviewInput | undefined;
 
   const cookies = () => common!.cookies;
-  const transportConfig = (): Options => isRecord(config['transport']) ? config['transport'] : {};
+  const transportConfig = (): Options => (isRecord(config['transport']) ? config['transport'] : {});
   const option = (key: string): unknown => transportConfig()[key] ?? config[key];
   const asyncChat = (): boolean =>
-    [transportConfig()['async'], config['async']].some((given) => isRecord(given) && given['enabled'] === true);
+    [transportConfig()['async'], config['async']].some(
+      (given) => isRecord(given) && given['enabled'] === true,
+    );
 
   const session = createSession({
-    plugin, win, cookies, option, asyncChat,
+    plugin,
+    win,
+    cookies,
+    option,
+    asyncChat,
     makeTransport() {
       const factory = TRANSPORTS[text(option('type')) || DEFAULT_TRANSPORT];
       if (!factory || !common) return undefined;
       return factory({
-        option, win, cookies: common.cookies, http: common.http,
+        option,
+        win,
+        cookies: common.cookies,
+        http: common.http,
         fetch: setup.fetch ?? win.fetch.bind(win),
         WebSocket: setup.WebSocket ?? (win as Window & typeof globalThis).WebSocket,
       });
     },
-    pageSize: () => Math.max(1, Math.min(Math.floor(number(option('maxMessagePageSize'), PAGE_SIZE)), PAGE_SIZE)),
+    pageSize: () =>
+      Math.max(1, Math.min(Math.floor(number(option('maxMessagePageSize'), PAGE_SIZE)), PAGE_SIZE)),
     restoreTimeout: () => number(option('restoreTimeout'), RESTORE_TIMEOUT_MS),
   });
 
@@ -76,7 +91,9 @@ export function registerWebChatService(bus: CXBusGlobal, win: Window,
     session.reconfigure();
     const on = asyncChat();
     const capabilities = {
-      async: on, asyncClose: on ? 'hideChat' : 'endChat', pagination: on && session.pages(),
+      async: on,
+      asyncClose: on ? 'hideChat' : 'endChat',
+      pagination: on && session.pages(),
       fileUpload: session.transport()?.sendFile !== undefined,
     };
     plugin.data('capabilities', capabilities);
@@ -85,15 +102,20 @@ export function registerWebChatService(bus: CXBusGlobal, win: Window,
 
   const sendPreview = (): void => {
     const value = previewInput?.value ?? '';
-    if (session.active() && value.trim() !== '') plugin.command('sendTyping', { message: value }).fail(() => undefined);
+    if (session.active() && value.trim() !== '')
+      plugin.command('sendTyping', { message: value }).fail(() => undefined);
   };
 
   // Commands
 
   const command = (name: string, run: (data: Options) => unknown): void => {
     plugin.registerCommand(name, ({ data, deferred }) => {
-      Promise.resolve().then(() => run(data)).then(
-        (value) => deferred.resolve(value), (reason: unknown) => deferred.reject(reason));
+      Promise.resolve()
+        .then(() => run(data))
+        .then(
+          (value) => deferred.resolve(value),
+          (reason: unknown) => deferred.reject(reason),
+        );
     });
   };
   const needSession = (reason = R.NO_SESSION): void => {
@@ -123,15 +145,22 @@ export function registerWebChatService(bus: CXBusGlobal, win: Window,
       if (value !== undefined && value !== null) fields[key] = String(value);
     }
     Object.assign(fields, {
-      _genesys_source: 'web', _genesys_referrer: win.document.referrer,
-      _genesys_url: win.location.href, _genesys_pageTitle: win.document.title,
+      _genesys_source: 'web',
+      _genesys_referrer: win.document.referrer,
+      _genesys_url: win.location.href,
+      _genesys_pageTitle: win.document.title,
     });
     const form: Record<string, string> = {};
     for (const key of FORM_FIELDS) if (text(data[key]) !== '') form[key] = text(data[key]);
-    const interaction = isRecord(data['interactionData']) ? data['interactionData'] : option('interactionData');
+    const interaction = isRecord(data['interactionData'])
+      ? data['interactionData']
+      : option('interactionData');
     return session.start({
-      nickname: text(data['nickname']) || `${text(data['firstname'])} ${text(data['lastname'])}`.trim(),
-      form, userData: fields, interactionData: isRecord(interaction) ? interaction : {},
+      nickname:
+        text(data['nickname']) || `${text(data['firstname'])} ${text(data['lastname'])}`.trim(),
+      form,
+      userData: fields,
+      interactionData: isRecord(interaction) ? interaction : {},
     });
   });
 
@@ -151,7 +180,9 @@ export function registerWebChatService(bus: CXBusGlobal, win: Window,
 
   command('sendTyping', (data) => {
     needSession();
-    return session.typing(typeof data['message'] === 'string' ? data['message'] : previewInput?.value ?? '');
+    return session.typing(
+      typeof data['message'] === 'string' ? data['message'] : (previewInput?.value ?? ''),
+    );
   });
 
   command('registerTypingPreviewInput', (data) => {
@@ -233,24 +264,52 @@ export function registerWebChatService(bus: CXBusGlobal, win: Window,
     needSession();
     return run(active);
   };
-  command('startPoll', () => polling((active) => {
-    active.pausePolling!(false);
-  }));
-  command('stopPoll', () => polling((active) => {
-    if (!active.pausePolling!(true)) throw R.NOT_POLLING;
-  }));
+  command('startPoll', () =>
+    polling((active) => {
+      active.pausePolling!(false);
+    }),
+  );
+  command('stopPoll', () =>
+    polling((active) => {
+      if (!active.pausePolling!(true)) throw R.NOT_POLLING;
+    }),
+  );
   command('resetPollExceptions', () => polling((active) => active.resetPollExceptions?.()));
   command('sleep', () => polling((active) => active.sleep?.(true)));
   command('wake', () => polling((active) => active.sleep?.(false)));
 
-  plugin.registerEvents(['ready', 'started', 'ended', 'restored', 'restoreTimeout', 'restoreFailed',
-    'messageReceived', 'error', 'agentTypingStarted', 'agentTypingStopped', 'agentTypingTimeout',
-    'clientTypingStarted', 'clientConnected', 'agentConnected', 'agentDisconnected',
-    'botConnected', 'botDisconnected', 'disconnected', 'reconnected', 'capabilitiesChanged',
-    'sessionLost', 'queuePosition',
+  plugin.registerEvents([
+    'ready',
+    'started',
+    'ended',
+    'restored',
+    'restoreTimeout',
+    'restoreFailed',
+    'messageReceived',
+    'error',
+    'agentTypingStarted',
+    'agentTypingStopped',
+    'agentTypingTimeout',
+    'clientTypingStarted',
+    'clientConnected',
+    'agentConnected',
+    'agentDisconnected',
+    'botConnected',
+    'botDisconnected',
+    'disconnected',
+    'reconnected',
+    'capabilitiesChanged',
+    'sessionLost',
+    'queuePosition',
     // REST polling's own (spec 5.3).
-    'clientTypingStopped', 'sleeping', 'waking', 'chatServerWentOffline', 'chatServerBackOnline',
-    'pollingStarted', 'pollingStopped']);
+    'clientTypingStopped',
+    'sleeping',
+    'waking',
+    'chatServerWentOffline',
+    'chatServerBackOnline',
+    'pollingStarted',
+    'pollingStopped',
+  ]);
 
   // WebChat's window state, for a transport that keeps its own copy (pureengage-v3-rest).
   plugin.subscribe('WebChat.opened', () => session.transport()?.windowOpen?.(true));

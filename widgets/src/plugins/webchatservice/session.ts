@@ -12,7 +12,12 @@ import { createLastContact } from './last_contact';
 import { FILTERS_COOKIE, isFiltered, readFilters, type ChatMessage } from './messages';
 import * as R from './reasons';
 import type {
-  ChatTransport, Received, RequestError, StartRequest, TransportListener, TransportSession,
+  ChatTransport,
+  Received,
+  RequestError,
+  StartRequest,
+  TransportListener,
+  TransportSession,
 } from './transport';
 
 const WATCH_MS = 1000;
@@ -92,7 +97,11 @@ export function createSession(setup: SessionSetup): ChatSession {
   const preprocessors: Preprocessor[] = [];
   let chain: Promise<void> = Promise.resolve();
   let watch: ReturnType<typeof setInterval> | undefined;
-  const agents = createAgents(plugin, () => session?.self ?? '', () => setup.option('botEventsEnabled') === true);
+  const agents = createAgents(
+    plugin,
+    () => session?.self ?? '',
+    () => setup.option('botEventsEnabled') === true,
+  );
   const contact = createLastContact(setup.cookies, setup.restoreTimeout);
 
   const enqueue = (job: () => Promise<void> | void): void => {
@@ -101,8 +110,13 @@ export function createSession(setup: SessionSetup): ChatSession {
   const publishError = (error: unknown): void => {
     const failure = error as Partial<RequestError>;
     plugin.publish('error', {
-      errors: [{ code: `${transport?.type ?? 'webchat'}-${failure.code ?? 'error'}`,
-        message: failure.message ?? String(error), response: error }],
+      errors: [
+        {
+          code: `${transport?.type ?? 'webchat'}-${failure.code ?? 'error'}`,
+          message: failure.message ?? String(error),
+          response: error,
+        },
+      ],
     });
   };
 
@@ -128,10 +142,16 @@ export function createSession(setup: SessionSetup): ChatSession {
    * fixes where the gapless run stands (indexes it skipped are kinds the visitor never sees),
    * and none of it triggers a catch-up. `old` messages come before everything held.
    */
-  const deliver = (items: Received[], replay: boolean, settled: boolean, old = false): Published => {
+  const deliver = (
+    items: Received[],
+    replay: boolean,
+    settled: boolean,
+    old = false,
+  ): Published => {
     const published: Published = { messages: [], originalMessages: [] };
     if (!session) return published;
-    const fresh = items.filter((item) => !seen.has(item.message.index))
+    const fresh = items
+      .filter((item) => !seen.has(item.message.index))
       .sort((a, b) => a.message.index - b.message.index);
     // A pushed message after a gap waits for the catch-up, which fetches both in order.
     const next = fresh[0]?.message.index;
@@ -144,7 +164,9 @@ export function createSession(setup: SessionSetup): ChatSession {
       const { index, from } = item.message;
       if (seen.has(index)) continue;
       seen.set(index, item.message.id);
-      let message: ChatMessage = replay ? { ...item.message, restoring: true } : { ...item.message };
+      let message: ChatMessage = replay
+        ? { ...item.message, restoring: true }
+        : { ...item.message };
       const hidden = isFiltered(message.text, filters);
       for (const run of preprocessors) {
         try {
@@ -176,11 +198,16 @@ export function createSession(setup: SessionSetup): ChatSession {
     });
     if (published.messages.length) {
       plugin.publish('messageReceived', {
-        ...published, restoring: replay, sessionData: session.data, ...(old ? { oldMessages: true } : {}),
+        ...published,
+        restoring: replay,
+        sessionData: session.data,
+        ...(old ? { oldMessages: true } : {}),
       });
     }
     const self = session.self;
-    const ownLeft = fresh.some((item) => item.message.type === 'ParticipantLeft' && item.message.from.id === self);
+    const ownLeft = fresh.some(
+      (item) => item.message.type === 'ParticipantLeft' && item.message.from.id === self,
+    );
     if (ownLeft && !replay && !old) finish(true);
     return published;
   };
@@ -213,9 +240,10 @@ export function createSession(setup: SessionSetup): ChatSession {
   };
 
   const listener: TransportListener = {
-    pushed: (item) => enqueue(() => {
-      deliver([item], false, false);
-    }),
+    pushed: (item) =>
+      enqueue(() => {
+        deliver([item], false, false);
+      }),
     caughtUp(items, first) {
       const replay = first && replayNext;
       replayNext = false;
@@ -224,24 +252,30 @@ export function createSession(setup: SessionSetup): ChatSession {
       const sorted = [...items].sort((a, b) => a.message.index - b.message.index);
       // Only what an earlier page already showed is replayed (`restoring`); messages that came
       // while the visitor was away are new to them. Without a record, all of it is replayed.
-      const cut = !replay ? 0 : heldBefore === undefined ? sorted.length
-        : sorted.findIndex((item) => item.message.id === heldBefore) + 1;
+      const cut = !replay
+        ? 0
+        : heldBefore === undefined
+          ? sorted.length
+          : sorted.findIndex((item) => item.message.id === heldBefore) + 1;
       enqueue(() => {
         if (cut) deliver(sorted.slice(0, cut), true, true);
         deliver(sorted.slice(cut), false, true);
       });
     },
-    typing: (from) => enqueue(() => {
-      if (session) agents.typing(from);
-    }),
-    member: (party, connected) => enqueue(() => {
-      if (session) agents.update(party, connected);
-    }),
-    queue: (status) => enqueue(() => {
-      if (!session) return;
-      plugin.data('queuePosition', status);
-      plugin.publish('queuePosition', status);
-    }),
+    typing: (from) =>
+      enqueue(() => {
+        if (session) agents.typing(from);
+      }),
+    member: (party, connected) =>
+      enqueue(() => {
+        if (session) agents.update(party, connected);
+      }),
+    queue: (status) =>
+      enqueue(() => {
+        if (!session) return;
+        plugin.data('queuePosition', status);
+        plugin.publish('queuePosition', status);
+      }),
     disconnected() {
       online = false;
       plugin.publish('disconnected', {});
@@ -250,7 +284,7 @@ export function createSession(setup: SessionSetup): ChatSession {
       online = true;
       plugin.publish('reconnected', {});
     },
-    ended: (own) => own ? enqueue(() => finish(true)) : finish(false),
+    ended: (own) => (own ? enqueue(() => finish(true)) : finish(false)),
     lost: lose,
     event: (name, data) => plugin.publish(name, data ?? {}),
   };
@@ -314,7 +348,11 @@ export function createSession(setup: SessionSetup): ChatSession {
       try {
         // An async chat is meant to outlive the visit; any other waits only so long.
         if (!asyncChat && contact.expired(setup.restoreTimeout())) {
-          throw { status: 0, code: 'restore_timeout', message: 'The visitor was away longer than restoreTimeout.' };
+          throw {
+            status: 0,
+            code: 'restore_timeout',
+            message: 'The visitor was away longer than restoreTimeout.',
+          };
         }
         await active.verify();
       } catch (error) {
@@ -332,7 +370,14 @@ export function createSession(setup: SessionSetup): ChatSession {
       return stored.data;
     })();
     restoring = attempt;
-    attempt.then(() => { restoring = undefined; }, () => { restoring = undefined; });
+    attempt.then(
+      () => {
+        restoring = undefined;
+      },
+      () => {
+        restoring = undefined;
+      },
+    );
     return attempt;
   };
 
@@ -397,13 +442,15 @@ export function createSession(setup: SessionSetup): ChatSession {
       const before = seen.get(oldest);
       if (oldest <= 1 || !before) throw R.NO_MORE_HISTORY;
       const older = await call((running) => running.history!(before, setup.pageSize()));
-      const published = await new Promise<Published>((resolve, reject) => enqueue(() => {
-        try {
-          resolve(deliver(older, false, true, true));
-        } catch (error) {
-          reject(error);
-        }
-      }));
+      const published = await new Promise<Published>((resolve, reject) =>
+        enqueue(() => {
+          try {
+            resolve(deliver(older, false, true, true));
+          } catch (error) {
+            reject(error);
+          }
+        }),
+      );
       if (!older.length) throw R.NO_MORE_HISTORY;
       return published;
     },
@@ -414,11 +461,14 @@ export function createSession(setup: SessionSetup): ChatSession {
     },
     data: () => session?.data,
     transcript: () => ({
-      messages: held.map((item) => item.message), originalMessages: held.map((item) => item.original),
+      messages: held.map((item) => item.message),
+      originalMessages: held.map((item) => item.original),
     }),
     agents: () => agents.list(),
     stats: () => ({
-      agents: agents.list(), startTime, endTime,
+      agents: agents.list(),
+      startTime,
+      endTime,
       duration: startTime ? (endTime || Date.now()) - startTime : 0,
     }),
     addPreprocessor(run) {

@@ -23,7 +23,11 @@ function storageOf(win: Window): Storage | undefined {
  * Claim the start for `holdMs` (a claim left by a closed tab expires by itself). Resolves with
  * the release; rejects with `LOCKED` when another tab holds it or `running()` says a chat runs.
  */
-export async function acquireStartLock(win: Window, holdMs: number, running: () => boolean): Promise<() => void> {
+export async function acquireStartLock(
+  win: Window,
+  holdMs: number,
+  running: () => boolean,
+): Promise<() => void> {
   const store = storageOf(win);
   if (running()) throw LOCKED;
   if (!store) return () => undefined;

@@ -34,7 +34,12 @@ function storageOf(win: Window): Storage | undefined {
 }
 
 /** `lead` runs each time this tab becomes the leader; `follow` gets the leader's `share`s. */
-export function electLeader(win: Window, name: string, lead: () => void, follow: (data: unknown) => void): TabLeader {
+export function electLeader(
+  win: Window,
+  name: string,
+  lead: () => void,
+  follow: (data: unknown) => void,
+): TabLeader {
   let leading = false;
   let stopped = false;
   let stopElection: () => void = () => undefined;
@@ -58,10 +63,12 @@ export function electLeader(win: Window, name: string, lead: () => void, follow:
     const held = new Promise<void>((resolve) => {
       release = resolve;
     });
-    locks.request(name, () => {
-      take();
-      return held;
-    }).catch(take);
+    locks
+      .request(name, () => {
+        take();
+        return held;
+      })
+      .catch(take);
     stopElection = release;
   } else if (store) {
     const key = `_genesys.widgets.${name}.leader`;

@@ -20,7 +20,9 @@ export interface Member {
 }
 
 const TYPES: Record<string, string> = {
-  standard: 'Message', notice: 'Notice', 'member-join': 'ParticipantJoined',
+  standard: 'Message',
+  notice: 'Notice',
+  'member-join': 'ParticipantJoined',
   'member-leave': 'ParticipantLeft',
 };
 
@@ -29,16 +31,24 @@ export function partyType(member: Member | undefined, self: string): PartyType {
   if (!member) return 'External';
   if (member.id === self) return 'Client';
   switch (member.role) {
-    case 'AGENT': return 'Agent';
-    case 'WORKFLOW': return 'Bot';
-    case 'CUSTOMER': return 'Client';
-    default: return 'External';
+    case 'AGENT':
+      return 'Agent';
+    case 'WORKFLOW':
+      return 'Bot';
+    case 'CUSTOMER':
+      return 'Client';
+    default:
+      return 'External';
   }
 }
 
 /** `member` as a party of the chat. */
 export function partyOf(member: Member, self: string): Party {
-  const party: Party = { id: member.id, type: partyType(member, self), name: member.displayName ?? '' };
+  const party: Party = {
+    id: member.id,
+    type: partyType(member, self),
+    name: member.displayName ?? '',
+  };
   if (member.avatarImageUrl) party.avatar = member.avatarImageUrl;
   return party;
 }

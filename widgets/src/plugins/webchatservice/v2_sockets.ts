@@ -10,7 +10,12 @@ import { createRequest } from './http';
 import type { Party } from './messages';
 import { sendOnce } from './resend';
 import type {
-  ChatTransport, Received, StartRequest, TransportListener, TransportSession, TransportSetup,
+  ChatTransport,
+  Received,
+  StartRequest,
+  TransportListener,
+  TransportSession,
+  TransportSetup,
 } from './transport';
 import { normalise, partyOf, type Member, type RawMessage } from './v2_messages';
 import { createV2Stream } from './v2_stream';
@@ -31,7 +36,10 @@ const PAGE = 100;
 const MIN_TIMEOUT_MS = 12000;
 /** Registration form fields as v2 `customFields` name them. */
 const FORM_FIELDS: Record<string, string> = {
-  firstname: 'firstName', lastname: 'lastName', email: 'email', subject: 'subject',
+  firstname: 'firstName',
+  lastname: 'lastName',
+  email: 'email',
+  subject: 'subject',
 };
 
 interface V2Session {
@@ -41,13 +49,13 @@ interface V2Session {
   eventStreamUri: string;
 }
 
-const text = (value: unknown): string => typeof value === 'string' ? value : '';
+const text = (value: unknown): string => (typeof value === 'string' ? value : '');
 const number = (value: unknown, fallback: number): number =>
   typeof value === 'number' && value >= 0 ? value : fallback;
 
 function entities<T>(value: unknown): T[] {
   if (Array.isArray(value)) return value as T[];
-  return isRecord(value) && Array.isArray(value['entities']) ? value['entities'] as T[] : [];
+  return isRecord(value) && Array.isArray(value['entities']) ? (value['entities'] as T[]) : [];
 }
 
 export function createV2Transport(setup: TransportSetup): ChatTransport {
@@ -68,7 +76,8 @@ export function createV2Transport(setup: TransportSetup): ChatTransport {
     // Genesys' own client never waits less than this for the guest chat API.
     timeout: Math.max(number(option('ajaxTimeout'), MIN_TIMEOUT_MS), MIN_TIMEOUT_MS),
     base: text(option('dataURL')).replace(/\/+$/, '') + API,
-    headers: (): Record<string, string> => session ? { Authorization: `Bearer ${session.jwt}` } : {},
+    headers: (): Record<string, string> =>
+      session ? { Authorization: `Bearer ${session.jwt}` } : {},
   });
   const conversation = (): string => `/${encodeURIComponent(session!.conversationId)}`;
   const own = (): string => `${conversation()}/members/${encodeURIComponent(session!.memberId)}`;
@@ -100,17 +109,24 @@ export function createV2Transport(setup: TransportSetup): ChatTransport {
     for (const raw of raws) {
       if (typeof raw.index !== 'number') continue;
       const sender = raw.sender?.id;
-      found.push({ message: normalise(raw, sender ? await memberOf(sender) : undefined, self()), original: raw });
+      found.push({
+        message: normalise(raw, sender ? await memberOf(sender) : undefined, self()),
+        original: raw,
+      });
     }
     return found;
   };
   const page = async (query: string): Promise<RawMessage[]> =>
-    entities<RawMessage>(await request('GET', `${conversation()}/messages?maxResults=${PAGE}${query}`));
+    entities<RawMessage>(
+      await request('GET', `${conversation()}/messages?maxResults=${PAGE}${query}`),
+    );
   const rawAfter = async (after: string | undefined): Promise<RawMessage[]> => {
     const found: RawMessage[] = [];
     let from = after;
     for (;;) {
-      const batch = await page(`&sortOrder=ascending${from ? `&after=${encodeURIComponent(from)}` : ''}`);
+      const batch = await page(
+        `&sortOrder=ascending${from ? `&after=${encodeURIComponent(from)}` : ''}`,
+      );
       found.push(...batch);
       const last = batch[batch.length - 1];
       if (batch.length < PAGE || !last || last.id === from) return found;
@@ -119,9 +135,12 @@ export function createV2Transport(setup: TransportSetup): ChatTransport {
   };
   /** The newest `count` messages before `before` (or of all), oldest first. */
   const rawBefore = async (before: string | undefined, count: number): Promise<RawMessage[]> => {
-    const query = `?sortOrder=descending&maxResults=${Math.max(1, Math.min(count, PAGE))}`
-      + (before ? `&before=${encodeURIComponent(before)}` : '');
-    return entities<RawMessage>(await request('GET', `${conversation()}/messages${query}`)).reverse();
+    const query =
+      `?sortOrder=descending&maxResults=${Math.max(1, Math.min(count, PAGE))}` +
+      (before ? `&before=${encodeURIComponent(before)}` : '');
+    return entities<RawMessage>(
+      await request('GET', `${conversation()}/messages${query}`),
+    ).reverse();
   };
 
   const onFrame = async (type: string, body: Record<string, unknown>): Promise<void> => {
@@ -140,7 +159,8 @@ export function createV2Transport(setup: TransportSetup): ChatTransport {
       return;
     }
     const sender = isRecord(body['sender']) ? text(body['sender']['id']) : '';
-    if (type === 'typing-indicator' && sender && sender !== self()) listener.typing(await partyFor(sender));
+    if (type === 'typing-indicator' && sender && sender !== self())
+      listener.typing(await partyFor(sender));
     if (type !== 'member-change') return;
     const changed = isRecord(body['member']) ? body['member'] : body;
     const id = text(changed['id']);
@@ -155,35 +175,43 @@ export function createV2Transport(setup: TransportSetup): ChatTransport {
   };
 
   let firstPage: number | undefined;
-  const stream = createV2Stream({
-    reconnectInterval: number(option('socketReconnectInterval'), 2000),
-    heartbeatInterval: number(option('socketHeartbeatTrackerInterval'), 14000),
-    WebSocket: setup.WebSocket,
-    network: setup.win,
-  }, {
-    target: () => session && { url: session.eventStreamUri, jwt: session.jwt },
-    current,
-    async missed(first) {
-      const me = await member(session!.memberId);
-      if (me.state === 'DISCONNECTED') return 'ended';
-      if (!first) return rawAfter(cookies.get(V2_COOKIES.last));
-      return firstPage ? rawBefore(undefined, firstPage) : rawAfter(undefined);
+  const stream = createV2Stream(
+    {
+      reconnectInterval: number(option('socketReconnectInterval'), 2000),
+      heartbeatInterval: number(option('socketHeartbeatTrackerInterval'), 14000),
+      WebSocket: setup.WebSocket,
+      network: setup.win,
     },
-    caughtUp: (raws, first) => serial(async () => {
-      const received = await read(raws);
-      listener?.caughtUp(received, first);
-    }),
-    frame: (type, body) => serial(() => onFrame(type, body)),
-    disconnected: () => listener?.disconnected(),
-    reconnected: () => listener?.reconnected(),
-    ended: () => listener?.ended(false),
-    lost: (error) => listener?.lost(error),
-    isLost,
-  });
+    {
+      target: () => session && { url: session.eventStreamUri, jwt: session.jwt },
+      current,
+      async missed(first) {
+        const me = await member(session!.memberId);
+        if (me.state === 'DISCONNECTED') return 'ended';
+        if (!first) return rawAfter(cookies.get(V2_COOKIES.last));
+        return firstPage ? rawBefore(undefined, firstPage) : rawAfter(undefined);
+      },
+      caughtUp: (raws, first) =>
+        serial(async () => {
+          const received = await read(raws);
+          listener?.caughtUp(received, first);
+        }),
+      frame: (type, body) => serial(() => onFrame(type, body)),
+      disconnected: () => listener?.disconnected(),
+      reconnected: () => listener?.reconnected(),
+      ended: () => listener?.ended(false),
+      lost: (error) => listener?.lost(error),
+      isLost,
+    },
+  );
 
   const opened = (found: V2Session): TransportSession => ({
     self: found.memberId,
-    data: { conversationId: found.conversationId, memberId: found.memberId, eventStreamUri: found.eventStreamUri },
+    data: {
+      conversationId: found.conversationId,
+      memberId: found.memberId,
+      eventStreamUri: found.eventStreamUri,
+    },
   });
 
   return {
@@ -199,7 +227,10 @@ export function createV2Transport(setup: TransportSetup): ChatTransport {
       const body: Record<string, unknown> = {
         deploymentId: text(option('deploymentKey')),
         organizationId: text(option('orgGuid') ?? option('organizationId')),
-        routingTarget: { targetType: 'QUEUE', ...(isRecord(interaction['routing']) ? interaction['routing'] : {}) },
+        routingTarget: {
+          targetType: 'QUEUE',
+          ...(isRecord(interaction['routing']) ? interaction['routing'] : {}),
+        },
         memberInfo: { displayName: asked.nickname, role: 'CUSTOMER', customFields },
       };
       if (isRecord(interaction['journey'])) body['journeyContext'] = interaction['journey'];
@@ -207,8 +238,12 @@ export function createV2Transport(setup: TransportSetup): ChatTransport {
       const ownMember = made['member'];
       const memberId = isRecord(ownMember) ? ownMember['id'] : undefined;
       const { id, jwt, eventStreamUri } = made;
-      if (typeof id !== 'string' || typeof jwt !== 'string' || typeof eventStreamUri !== 'string'
-        || typeof memberId !== 'string') {
+      if (
+        typeof id !== 'string' ||
+        typeof jwt !== 'string' ||
+        typeof eventStreamUri !== 'string' ||
+        typeof memberId !== 'string'
+      ) {
         throw { status: 0, code: 'bad_response', message: 'Incomplete conversation response' };
       }
       session = { conversationId: id, memberId, jwt, eventStreamUri };
@@ -224,14 +259,16 @@ export function createV2Transport(setup: TransportSetup): ChatTransport {
       const jwt = cookies.get(V2_COOKIES.token);
       const eventStreamUri = cookies.get(V2_COOKIES.socket);
       if (conversationId !== session?.conversationId) members.clear();
-      session = conversationId && memberId && jwt && eventStreamUri
-        ? { conversationId, memberId, jwt, eventStreamUri }
-        : undefined;
+      session =
+        conversationId && memberId && jwt && eventStreamUri
+          ? { conversationId, memberId, jwt, eventStreamUri }
+          : undefined;
       return session && opened(session);
     },
     async verify() {
       const me = await member(session!.memberId);
-      if (me.state !== 'CONNECTED') throw { status: 0, code: 'ended', message: `member ${me.state ?? ''}` };
+      if (me.state !== 'CONNECTED')
+        throw { status: 0, code: 'ended', message: `member ${me.state ?? ''}` };
       members.set(me.id, me);
     },
     connect(given, pageSize) {
@@ -248,7 +285,8 @@ export function createV2Transport(setup: TransportSetup): ChatTransport {
     current,
     async send(message) {
       const reply = await sendOnce((idempotencyKey) =>
-        request<unknown>('POST', `${own()}/messages`, { body: message, idempotencyKey }));
+        request<unknown>('POST', `${own()}/messages`, { body: message, idempotencyKey }),
+      );
       if (isRecord(reply)) {
         serial(async () => {
           const [received] = await read([reply as RawMessage]);
@@ -261,9 +299,13 @@ export function createV2Transport(setup: TransportSetup): ChatTransport {
     typing: () => request('POST', `${own()}/typing`),
     end: () => request('DELETE', own()),
     // Agents' files: fetched with the token header, saved as a download (`download.ts`).
-    downloadFile: (fileId) => saveDownload(setup.win, setup.fetch,
-      `${text(option('dataURL')).replace(/\/+$/, '')}${API}${conversation()}/files/${encodeURIComponent(fileId)}`,
-      session ? { Authorization: `Bearer ${session.jwt}` } : {}),
+    downloadFile: (fileId) =>
+      saveDownload(
+        setup.win,
+        setup.fetch,
+        `${text(option('dataURL')).replace(/\/+$/, '')}${API}${conversation()}/files/${encodeURIComponent(fileId)}`,
+        session ? { Authorization: `Bearer ${session.jwt}` } : {},
+      ),
     isLost,
     stop(clear) {
       stream.stop();

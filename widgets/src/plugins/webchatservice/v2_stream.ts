@@ -150,7 +150,11 @@ export function createV2Stream(options: V2StreamOptions, hooks: V2StreamHooks): 
       if (socket === ws && !stopped && (event.code === 4401 || event.code === 4404)) {
         socket = undefined;
         clearTimeout(beatTimer);
-        return hooks.lost({ status: event.code - 4000, code: 'stream_refused', message: event.reason });
+        return hooks.lost({
+          status: event.code - 4000,
+          code: 'stream_refused',
+          message: event.reason,
+        });
       }
       drop(ws);
     };

@@ -13,12 +13,21 @@ import { sendOnce } from './resend';
 import { httpCall, number, queueStatus, text, watchNetwork } from './rest_http';
 import { electLeader, type TabLeader } from './tab_leader';
 import type {
-  ChatTransport, Received, StartRequest, TransportListener, TransportSession, TransportSetup,
+  ChatTransport,
+  Received,
+  StartRequest,
+  TransportListener,
+  TransportSession,
+  TransportSetup,
 } from './transport';
 
 export const V3 = 'pureengage-v3-rest';
 const PREFIX = `webchat.state.${V3}.`;
-export const V3_COOKIES = { session: `${PREFIX}session`, keys: `${PREFIX}keys`, index: `${PREFIX}index` } as const;
+export const V3_COOKIES = {
+  session: `${PREFIX}session`,
+  keys: `${PREFIX}keys`,
+  index: `${PREFIX}index`,
+} as const;
 /** WebChat's window open or closed; kept beyond the chat, as the cookie contract says. */
 export const V3_OPEN_COOKIE = `${PREFIX}open`;
 
@@ -28,7 +37,11 @@ const WHOLE_CHAT = 10000;
 const MAX_RETRY_MS = 30000;
 const TYPING_STOP_MS = 2500;
 const PARTY_TYPES: Record<string, PartyType> = {
-  Customer: 'Client', Agent: 'Agent', Supervisor: 'Supervisor', Bot: 'Bot', External: 'External',
+  Customer: 'Client',
+  Agent: 'Agent',
+  Supervisor: 'Supervisor',
+  Bot: 'Bot',
+  External: 'External',
 };
 
 interface V3Message {
@@ -65,7 +78,11 @@ export function normaliseV3(raw: V3Message, self: string): ChatMessage {
     type: raw.type === 'Text' ? 'Message' : text(raw.type) || 'Message',
     text: text(raw.text),
     timestamp: Date.parse(text(raw.timestamp)) || Date.now(),
-    from: { id, type: id === self ? 'Client' : given === 'Client' ? 'External' : given, name: text(raw.from?.nickname) },
+    from: {
+      id,
+      type: id === self ? 'Client' : given === 'Client' ? 'External' : given,
+      name: text(raw.from?.nickname),
+    },
     id: String(raw.index ?? ''),
   };
 }
@@ -81,7 +98,8 @@ function claims(token: string): Record<string, unknown> {
   }
 }
 
-const operationId = (): string => `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
+const operationId = (): string =>
+  `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function createV3Transport(setup: TransportSetup): ChatTransport {
@@ -101,46 +119,76 @@ export function createV3Transport(setup: TransportSetup): ChatTransport {
 
   const hooks = (): Record<string, unknown> | undefined => {
     const given = option('async');
-    return isRecord(given) && given['enabled'] === true && typeof given['getSessionData'] === 'function'
-      ? given : undefined;
+    return isRecord(given) &&
+      given['enabled'] === true &&
+      typeof given['getSessionData'] === 'function'
+      ? given
+      : undefined;
   };
   const base = (): string => text(option('dataURL')).replace(/\/+$/, '');
   const current = (): boolean =>
-    session !== undefined && (hooks() !== undefined || cookies.get(V3_COOKIES.session) === session.sessionId);
+    session !== undefined &&
+    (hooks() !== undefined || cookies.get(V3_COOKIES.session) === session.sessionId);
   const isLost = (error: unknown): boolean => {
     if (!isRecord(error)) return false;
     const reply = error['reply'];
-    const status = isRecord(reply) && isRecord(reply['status']) ? reply['status']['code'] : undefined;
+    const status =
+      isRecord(reply) && isRecord(reply['status']) ? reply['status']['code'] : undefined;
     return status === 'INVALID_SESSION' || error['status'] === 404 || error['status'] === 409;
   };
 
   /** One call; answers the reply's `data`. */
-  const call = async <T>(method: string, path: string, body?: unknown, wait?: { ms: number; signal: AbortSignal }): Promise<T> => {
+  const call = async <T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    wait?: { ms: number; signal: AbortSignal },
+  ): Promise<T> => {
     const headers: Record<string, string> = {};
     const configured = option('headers');
-    if (isRecord(configured)) for (const [name, value] of Object.entries(configured)) headers[name] = String(value);
+    if (isRecord(configured))
+      for (const [name, value] of Object.entries(configured)) headers[name] = String(value);
     if (session) headers['x-nexus-client-key'] = session.token;
     const form = body instanceof FormData;
     const reply = await httpCall(setup, {
-      method, url: base() + path, headers, body: form ? body : undefined, json: form ? undefined : body,
-      timeout: wait?.ms ?? Math.max(number(option('ajaxTimeout'), 10000), 3000), signal: wait?.signal,
+      method,
+      url: base() + path,
+      headers,
+      body: form ? body : undefined,
+      json: form ? undefined : body,
+      timeout: wait?.ms ?? Math.max(number(option('ajaxTimeout'), 10000), 3000),
+      signal: wait?.signal,
     });
     return (isRecord(reply) && isRecord(reply['data']) ? reply['data'] : {}) as T;
   };
   const own = (): string => `/${encodeURIComponent(session!.sessionId)}`;
-  const messages = (after: number, count?: number, wait?: { ms: number; signal: AbortSignal }): Promise<News> =>
-    call<News>('GET', `${own()}/messages?index=${after}&operationId=${operationId()}`
-      + (count ? `&count=${count}` : `&timeout=${LONG_POLL_S}`), undefined, wait);
+  const messages = (
+    after: number,
+    count?: number,
+    wait?: { ms: number; signal: AbortSignal },
+  ): Promise<News> =>
+    call<News>(
+      'GET',
+      `${own()}/messages?index=${after}&operationId=${operationId()}` +
+        (count ? `&count=${count}` : `&timeout=${LONG_POLL_S}`),
+      undefined,
+      wait,
+    );
 
   const read = (raws: V3Message[] | undefined): Received[] =>
-    (raws ?? []).filter((raw) => typeof raw.index === 'number')
+    (raws ?? [])
+      .filter((raw) => typeof raw.index === 'number')
       .map((raw) => ({ message: normaliseV3(raw, session?.participantId ?? ''), original: raw }));
 
   const save = (): void => {
     if (!session) return;
     const given = hooks();
     if (given) {
-      (given['getSessionData'] as Callback)({ messageIndex: index, token: session.token, sessionId: session.sessionId });
+      (given['getSessionData'] as Callback)({
+        messageIndex: index,
+        token: session.token,
+        sessionId: session.sessionId,
+      });
       return;
     }
     cookies.set(V3_COOKIES.session, session.sessionId);
@@ -148,7 +196,11 @@ export function createV3Transport(setup: TransportSetup): ChatTransport {
   };
   const open = (found: Session): TransportSession => ({
     self: found.participantId,
-    data: { sessionId: found.sessionId, participantId: found.participantId, clientToken: found.token },
+    data: {
+      sessionId: found.sessionId,
+      participantId: found.participantId,
+      clientToken: found.token,
+    },
   });
 
   /** Where the visitor stands, before the messages: an agent's join in them has the last word. */
@@ -195,7 +247,10 @@ export function createV3Transport(setup: TransportSetup): ChatTransport {
     while (mine === generation && current() && leader?.leading() !== false) {
       poll = new AbortController();
       try {
-        const news = await messages(index, undefined, { ms: (LONG_POLL_S + 10) * 1000, signal: poll.signal });
+        const news = await messages(index, undefined, {
+          ms: (LONG_POLL_S + 10) * 1000,
+          signal: poll.signal,
+        });
         if (mine !== generation) return;
         failures = 0;
         goUp();
@@ -213,7 +268,10 @@ export function createV3Transport(setup: TransportSetup): ChatTransport {
         if (failure.status !== 429) failures++;
         await new Promise<void>((resolve) => {
           wake = resolve;
-          setTimeout(resolve, Math.min(base * multiplier ** Math.max(0, failures - 1), MAX_RETRY_MS));
+          setTimeout(
+            resolve,
+            Math.min(base * multiplier ** Math.max(0, failures - 1), MAX_RETRY_MS),
+          );
         });
       }
     }
@@ -225,16 +283,26 @@ export function createV3Transport(setup: TransportSetup): ChatTransport {
       session = undefined;
       index = 0;
       const data: Record<string, unknown> = {
-        firstName: asked.form['firstname'] ?? '', lastName: asked.form['lastname'] ?? '',
-        nickname: asked.nickname, email: asked.form['email'] ?? '', subject: asked.form['subject'] ?? '',
+        firstName: asked.form['firstname'] ?? '',
+        lastName: asked.form['lastname'] ?? '',
+        nickname: asked.nickname,
+        email: asked.form['email'] ?? '',
+        subject: asked.form['subject'] ?? '',
         userData: asked.userData,
       };
       for (const key of ['endpoint', 'stream', 'clientType']) {
         if (typeof option(key) === 'string') data[key] = option(key);
       }
-      const made = await call<Record<string, unknown>>('POST', '', { operationId: operationId(), data });
+      const made = await call<Record<string, unknown>>('POST', '', {
+        operationId: operationId(),
+        data,
+      });
       const { sessionId, participantId, clientToken } = made;
-      if (typeof sessionId !== 'string' || typeof participantId !== 'string' || typeof clientToken !== 'string') {
+      if (
+        typeof sessionId !== 'string' ||
+        typeof participantId !== 'string' ||
+        typeof clientToken !== 'string'
+      ) {
         throw { status: 0, code: 'bad_response', message: 'Incomplete session response' };
       }
       session = { sessionId, participantId, token: clientToken };
@@ -282,21 +350,29 @@ export function createV3Transport(setup: TransportSetup): ChatTransport {
         first = resolve;
       });
       let polling = false;
-      leader = electLeader(win, `frontdesk-${V3}-${sessionId}`, () => {
-        if (polling) return;
-        polling = true;
-        lead(mine, ready).catch(() => undefined).finally(() => {
-          polling = false;
-        });
-      }, (data) => {
-        if (isRecord(data) && data['sessionId'] === sessionId && isRecord(data['news'])) apply(data['news'], true);
-      });
+      leader = electLeader(
+        win,
+        `frontdesk-${V3}-${sessionId}`,
+        () => {
+          if (polling) return;
+          polling = true;
+          lead(mine, ready)
+            .catch(() => undefined)
+            .finally(() => {
+              polling = false;
+            });
+        },
+        (data) => {
+          if (isRecord(data) && data['sessionId'] === sessionId && isRecord(data['news']))
+            apply(data['news'], true);
+        },
+      );
       unwatch?.();
       unwatch = watchNetwork(win, goDown, () => wake());
       const catchUp = async (): Promise<void> => {
         for (let attempt = 0; mine === generation; attempt++) {
           try {
-            const news = prefetched ?? await messages(0, WHOLE_CHAT);
+            const news = prefetched ?? (await messages(0, WHOLE_CHAT));
             prefetched = undefined;
             if (mine !== generation) return;
             index = Math.max(index, number(news.index, 0));
@@ -321,7 +397,10 @@ export function createV3Transport(setup: TransportSetup): ChatTransport {
     },
     async history(before, count) {
       const oldest = Number(before);
-      const news = await messages(Math.max(0, oldest - count - 1), Math.max(1, Math.min(count, oldest - 1)));
+      const news = await messages(
+        Math.max(0, oldest - count - 1),
+        Math.max(1, Math.min(count, oldest - 1)),
+      );
       return read(news.messages).filter((item) => item.message.index < oldest);
     },
     rememberLast(id) {
@@ -332,8 +411,13 @@ export function createV3Transport(setup: TransportSetup): ChatTransport {
     lastId: () => cookies.get(V3_COOKIES.index),
     current,
     async send(message) {
-      const made = await sendOnce((idempotencyKey) => call<Record<string, unknown>>('POST', `${own()}/messages`,
-        { operationId: operationId(), idempotencyKey, data: { type: 'Text', text: message } }));
+      const made = await sendOnce((idempotencyKey) =>
+        call<Record<string, unknown>>('POST', `${own()}/messages`, {
+          operationId: operationId(),
+          idempotencyKey,
+          data: { type: 'Text', text: message },
+        }),
+      );
       const [item] = read(isRecord(made['message']) ? [made['message'] as V3Message] : []);
       if (item) listener?.pushed(item);
       return made;
@@ -343,14 +427,21 @@ export function createV3Transport(setup: TransportSetup): ChatTransport {
       const path = `${own()}/messages`;
       typingTimer = setTimeout(() => {
         if (!current()) return;
-        call('POST', path, { operationId: operationId(), data: { type: 'TypingStopped' } }).catch(() => undefined);
+        call('POST', path, { operationId: operationId(), data: { type: 'TypingStopped' } }).catch(
+          () => undefined,
+        );
         listener?.event?.('clientTypingStopped');
       }, TYPING_STOP_MS);
       // The v3 typing message carries the unsent text, which agents see as a preview.
-      return call('POST', path, { operationId: operationId(), data: { type: 'TypingStarted', text: preview } });
+      return call('POST', path, {
+        operationId: operationId(),
+        data: { type: 'TypingStarted', text: preview },
+      });
     },
-    end: () => call('DELETE', `${own()}/participants/${encodeURIComponent(session!.participantId)}`,
-      { operationId: operationId() }),
+    end: () =>
+      call('DELETE', `${own()}/participants/${encodeURIComponent(session!.participantId)}`, {
+        operationId: operationId(),
+      }),
     isLost,
     stop(clear) {
       generation++;
@@ -375,7 +466,8 @@ export function createV3Transport(setup: TransportSetup): ChatTransport {
     windowOpen(open) {
       cookies.set(V3_OPEN_COOKIE, String(open));
     },
-    updateUserData: (data) => call('PUT', `${own()}/userdata`, { operationId: operationId(), data }),
+    updateUserData: (data) =>
+      call('PUT', `${own()}/userdata`, { operationId: operationId(), data }),
     async sendFile(file) {
       const made = await sendOnce((idempotencyKey) => {
         const form = new FormData();
@@ -389,7 +481,12 @@ export function createV3Transport(setup: TransportSetup): ChatTransport {
       return made;
     },
     // A file (`content.url` is `/sessions/<id>/images/<file id>`): fetched with the token header.
-    downloadFile: (fileId) => saveDownload(win, setup.fetch, `${base()}${own()}/images/${encodeURIComponent(fileId)}`,
-      session ? { 'x-nexus-client-key': session.token } : {}),
+    downloadFile: (fileId) =>
+      saveDownload(
+        win,
+        setup.fetch,
+        `${base()}${own()}/images/${encodeURIComponent(fileId)}`,
+        session ? { 'x-nexus-client-key': session.token } : {},
+      ),
   };
 }

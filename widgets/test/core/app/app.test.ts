@@ -38,7 +38,9 @@ describe('start-up', () => {
   });
 
   it('falls back to _genesys.cxwidget and merges global, app and main (main wins)', async () => {
-    window._genesys = { cxwidget: { global: { theme: 'light', lang: 'de' }, main: { lang: 'ar' } } };
+    window._genesys = {
+      cxwidget: { global: { theme: 'light', lang: 'de' }, main: { lang: 'ar' } },
+    };
     const { bus } = makeBus();
     startApp(bus, window, { jar: fakeJar('localhost').jar });
     await ready(bus);
@@ -88,12 +90,17 @@ describe('extensions by URL', () => {
     scripts['/ext/remote.js'] = () => undefined;
     scripts['/ext/late.js'] = () => undefined;
     await ready(bus);
-    await expect(bus.command('App.registerExtension', { name: 'Late', extension: '/ext/late.js' }))
-      .resolves.toBe('Late');
-    expect(await reasonOf(bus.command('App.registerExtension', { name: 'Gone', extension: '/404.js' })))
-      .toBe('Extension failed to load');
-    expect(loadScript.mock.calls.map(([url]) => url)).toEqual(
-      ['/ext/remote.js', '/ext/late.js', '/404.js']);
+    await expect(
+      bus.command('App.registerExtension', { name: 'Late', extension: '/ext/late.js' }),
+    ).resolves.toBe('Late');
+    expect(
+      await reasonOf(bus.command('App.registerExtension', { name: 'Gone', extension: '/404.js' })),
+    ).toBe('Extension failed to load');
+    expect(loadScript.mock.calls.map(([url]) => url)).toEqual([
+      '/ext/remote.js',
+      '/ext/late.js',
+      '/404.js',
+    ]);
   });
 });
 
@@ -101,7 +108,11 @@ describe('loading plugins', () => {
   it('loads main.preload and autoLoadList entries marked true after pluginLoadDelay', async () => {
     const { bus, loadScript, scripts } = start(
       { main: { preload: ['webchat'], pluginLoadDelay: 300 } },
-      { [`_genesys.widgets.${AUTO_LOAD_LIST}`]: encodeURIComponent('{"Console":true,"Off":false,"WebChat":true}') },
+      {
+        [`_genesys.widgets.${AUTO_LOAD_LIST}`]: encodeURIComponent(
+          '{"Console":true,"Off":false,"WebChat":true}',
+        ),
+      },
     );
     scripts['/widgets/plugins/webchat.min.js'] = () => undefined;
     scripts['/widgets/plugins/console.min.js'] = () => undefined;
@@ -109,7 +120,9 @@ describe('loading plugins', () => {
     expect(loadScript).not.toHaveBeenCalled();
     await vi.waitFor(() => expect(loadScript).toHaveBeenCalledTimes(2));
     expect(loadScript.mock.calls.map(([url]) => url)).toEqual([
-      '/widgets/plugins/webchat.min.js', '/widgets/plugins/console.min.js']);
+      '/widgets/plugins/webchat.min.js',
+      '/widgets/plugins/console.min.js',
+    ]);
   });
 
   it('registerAutoLoad / deregisterAutoLoad flip the calling plugin or a named one', async () => {
@@ -119,17 +132,21 @@ describe('loading plugins', () => {
     await expect(console.command('App.registerAutoLoad')).resolves.toEqual({ Console: true });
     await bus.command('App.registerAutoLoad', { name: 'WebChat' });
     await console.command('App.deregisterAutoLoad');
-    expect(decodeURIComponent(fake.cookies[0]?.value ?? ''))
-      .toBe('{"Console":false,"WebChat":true}');
+    expect(decodeURIComponent(fake.cookies[0]?.value ?? '')).toBe(
+      '{"Console":false,"WebChat":true}',
+    );
     expect(await reasonOf(bus.command('App.registerAutoLoad'))).toBe('Invalid plugin name');
-    expect(await reasonOf(bus.command('App.registerAutoLoad', { name: 'a b' })))
-      .toBe('Invalid plugin name');
+    expect(await reasonOf(bus.command('App.registerAutoLoad', { name: 'a b' }))).toBe(
+      'Invalid plugin name',
+    );
   });
 });
 
 describe('commands', () => {
   it('setTheme switches built-in and custom themes and rejects unknown ones', async () => {
-    const { bus } = start({ main: { themes: { ocean: { base: 'dark', accent: '#0af' }, blue: 'cx-blue' } } });
+    const { bus } = start({
+      main: { themes: { ocean: { base: 'dark', accent: '#0af' }, blue: 'cx-blue' } },
+    });
     await ready(bus);
     const themes = vi.fn();
     bus.subscribe('App.theme', themes);
@@ -160,8 +177,9 @@ describe('commands', () => {
     expect(root?.getAttribute('dir')).toBe('ltr');
     expect(commonOf(window)?.t('app', 'close')).toBe('Schließen');
     expect(await reasonOf(bus.command('App.setLanguage', {}))).toBe('No language specified');
-    expect(await reasonOf(bus.command('App.setLanguage', { lang: 'xx' })))
-      .toBe('Language not found: xx');
+    expect(await reasonOf(bus.command('App.setLanguage', { lang: 'xx' }))).toBe(
+      'Language not found: xx',
+    );
   });
 
   it('registerI18n adds strings and languages; main.i18n can be a URL', async () => {
@@ -172,24 +190,30 @@ describe('commands', () => {
     await ready(bus);
     expect(fetchJSON).toHaveBeenCalledWith('/pack.json');
     expect(commonOf(window)?.t('app', 'close')).toBe('Fermer');
-    await bus.command('App.registerI18n', { lang: 'fr', namespace: 'Console', i18n: { run: 'Lancer' } });
+    await bus.command('App.registerI18n', {
+      lang: 'fr',
+      namespace: 'Console',
+      i18n: { run: 'Lancer' },
+    });
     expect(commonOf(window)?.t('console', 'run')).toBe('Lancer');
     expect(commonOf(window)?.t('console', 'other')).toBe('other');
-    expect(await reasonOf(bus.command('App.registerI18n', { lang: 'fr' })))
-      .toMatch(/Invalid i18n/);
+    expect(await reasonOf(bus.command('App.registerI18n', { lang: 'fr' }))).toMatch(/Invalid i18n/);
   });
 
   it('registerExtension rejects before ready and when the name is taken', async () => {
     const { bus, app } = start({ extensions: { Taken: () => undefined } });
-    expect(await reasonOf(app.command('App.registerExtension', { name: 'Early', extension: () => 1 })))
-      .toBe(NOT_READY);
+    expect(
+      await reasonOf(app.command('App.registerExtension', { name: 'Early', extension: () => 1 })),
+    ).toBe(NOT_READY);
     await ready(bus);
     const extension = vi.fn();
-    await expect(bus.command('App.registerExtension', { name: 'Late', extension }))
-      .resolves.toBe('Late');
+    await expect(bus.command('App.registerExtension', { name: 'Late', extension })).resolves.toBe(
+      'Late',
+    );
     expect(extension).toHaveBeenCalledWith(undefined, bus, commonOf(window));
-    expect(await reasonOf(bus.command('App.registerExtension', { name: 'Taken', extension })))
-      .toBe('Extension name already registered');
+    expect(await reasonOf(bus.command('App.registerExtension', { name: 'Taken', extension }))).toBe(
+      'Extension name already registered',
+    );
   });
 
   it('keeps only Authorization and apikey headers and publishes the change', async () => {

@@ -7,8 +7,17 @@ import { reasonOf } from '../../helpers';
 import { settle } from '../webchatservice/setup';
 import { bootCalls, fakeCalls, type FakeCalls } from '../clicktocallservice/fake_calls';
 
-const EVENTS = ['opened', 'closed', 'started', 'cancelled', 'submitted', 'completed', 'expired',
-  'minimized', 'unminimized'];
+const EVENTS = [
+  'opened',
+  'closed',
+  'started',
+  'cancelled',
+  'submitted',
+  'completed',
+  'expired',
+  'minimized',
+  'unminimized',
+];
 
 afterEach(() => {
   delete window._genesys;
@@ -16,8 +25,11 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-async function page(clicktocall: Record<string, unknown> = {}, cookies: Record<string, string> = {},
-  server: FakeCalls = fakeCalls()) {
+async function page(
+  clicktocall: Record<string, unknown> = {},
+  cookies: Record<string, string> = {},
+  server: FakeCalls = fakeCalls(),
+) {
   const ui: BusEvent[] = [];
   const started = await bootCalls(clicktocall, cookies, server, (bus, win) => {
     registerClickToCall(bus, win);
@@ -25,13 +37,16 @@ async function page(clicktocall: Record<string, unknown> = {}, cookies: Record<s
   });
   await settle();
   return {
-    ...started, ui,
+    ...started,
+    ui,
     uiNamed: (name: string) => ui.filter((e) => e.event === `ClickToCall.${name}`),
-    autoLoad: () => JSON.parse(started.cookie('app.autoLoadList') ?? '{}') as Record<string, boolean>,
+    autoLoad: () =>
+      JSON.parse(started.cookie('app.autoLoadList') ?? '{}') as Record<string, boolean>,
   };
 }
 
-const shadow = () => document.querySelector('frontdesk-widget[data-plugin=ClickToCall]')?.shadowRoot;
+const shadow = () =>
+  document.querySelector('frontdesk-widget[data-plugin=ClickToCall]')?.shadowRoot;
 const $ = <T extends Element = HTMLElement>(selector: string): T => {
   const found = shadow()?.querySelector<T>(selector);
   if (!found) throw new Error(`no ${selector}`);
@@ -43,7 +58,8 @@ function fill(selector: string, value: string) {
   input.value = value;
   input.dispatchEvent(new Event('input', { bubbles: true }));
 }
-const submit = () => $<HTMLFormElement>('.fd-c2c-form').dispatchEvent(new Event('submit', { cancelable: true }));
+const submit = () =>
+  $<HTMLFormElement>('.fd-c2c-form').dispatchEvent(new Event('submit', { cancelable: true }));
 
 async function requestNumber(p: Awaited<ReturnType<typeof page>>) {
   await p.bus.command('ClickToCall.open');
@@ -58,21 +74,26 @@ describe('ClickToCall', () => {
     const p = await page({ ewt: { threshold: 60 } });
     await p.bus.command('ClickToCall.open');
     expect(p.cookie(N.OPEN_COOKIE)).toBe('true');
-    expect(Array.from(shadow()!.querySelectorAll('.fd-c2c-field label')).map((l) => l.textContent))
-      .toEqual(['First name', 'Last name', 'Your phone number']);
+    expect(
+      Array.from(shadow()!.querySelectorAll('.fd-c2c-field label')).map((l) => l.textContent),
+    ).toEqual(['First name', 'Last name', 'Your phone number']);
     submit();
     expect($('#cx_clicktocall_form_phonenumber').getAttribute('aria-invalid')).toBe('true');
-    expect($('#cx_clicktocall_form_phonenumber-error').textContent).toBe('Please fill in this field.');
+    expect($('#cx_clicktocall_form_phonenumber-error').textContent).toBe(
+      'Please fill in this field.',
+    );
     fill('#cx_clicktocall_form_phonenumber', '0171-CALL-ME');
     submit();
     expect($('#cx_clicktocall_form_phonenumber-error').textContent).toContain('digits only');
     // Digits, but too few or too many: the message says so (re-checked while typing).
     fill('#cx_clicktocall_form_phonenumber', '12');
     expect($('#cx_clicktocall_form_phonenumber-error').textContent).toBe(
-      'This number is too short: please give at least 6 digits.');
+      'This number is too short: please give at least 6 digits.',
+    );
     fill('#cx_clicktocall_form_phonenumber', '+49 171 1234567 8901');
     expect($('#cx_clicktocall_form_phonenumber-error').textContent).toBe(
-      'This number is too long: a phone number has at most 15 digits.');
+      'This number is too long: a phone number has at most 15 digits.',
+    );
     submit();
     expect($('#cx_clicktocall_form_phonenumber-error').textContent).toContain('too long');
     expect(p.server.sent).toHaveLength(0);
@@ -94,7 +115,9 @@ describe('ClickToCall', () => {
     expect(p.uiNamed('submitted')).toHaveLength(1);
     expect(p.uiNamed('started')).toHaveLength(1);
     expect(p.uiNamed('completed')).toHaveLength(1);
-    expect((p.uiNamed('completed')[0]!.data as { form: Record<string, string> }).form.firstname).toBe('Vic');
+    expect(
+      (p.uiNamed('completed')[0]!.data as { form: Record<string, string> }).form.firstname,
+    ).toBe('Vic');
     expect(p.autoLoad()).toEqual({ ClickToCall: true });
     const values = p.fake.cookies.map((c) => decodeURIComponent(c.value)).join(' ');
     expect(values).not.toMatch(/Vic|171/);
@@ -111,13 +134,16 @@ describe('ClickToCall', () => {
 
     p.server.setStatus(key!, 'received');
     await vi.waitFor(() => expect(has('#fd-c2c-received')).toBe(true));
-    expect($('#fd-c2c-received').textContent).toBe('Call received — an agent will be with you shortly.');
+    expect($('#fd-c2c-received').textContent).toBe(
+      'Call received — an agent will be with you shortly.',
+    );
     expect($('#fd-c2c-received').getAttribute('role')).toBe('status');
     expect(has('#fd-c2c-countdown')).toBe(false);
-    expect(p.named('ClickToCallService.callReceived').map((e) => e.data))
-      .toEqual([{ sPhoneNumber: '+12025550100', sAccessCode: '123456' }]);
+    expect(p.named('ClickToCallService.callReceived').map((e) => e.data)).toEqual([
+      { sPhoneNumber: '+12025550100', sAccessCode: '123456' },
+    ]);
     const asked = p.server.statusAsked().length;
-    await new Promise((resolve) => setTimeout(resolve, 150));  // several intervals of 20 ms
+    await new Promise((resolve) => setTimeout(resolve, 150)); // several intervals of 20 ms
     expect(p.server.statusAsked()).toHaveLength(asked);
   });
 
@@ -138,8 +164,19 @@ describe('ClickToCall', () => {
   it('counts down to expiry: the number goes, its cookies go, autoLoadList flips to false', async () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
     const p = await page({ ewt: { display: false } });
-    p.server.answer((call) => call.url.pathname.endsWith('/wait') ? undefined
-      : [200, { _access_number: '+12025550100', _access_code: '777777', _tel_url: 'tel:+12025550100', _expiration_time: 3 }]);
+    p.server.answer((call) =>
+      call.url.pathname.endsWith('/wait')
+        ? undefined
+        : [
+            200,
+            {
+              _access_number: '+12025550100',
+              _access_code: '777777',
+              _tel_url: 'tel:+12025550100',
+              _expiration_time: 3,
+            },
+          ],
+    );
     await requestNumber(p);
     expect($('#fd-c2c-countdown').textContent).toBe('Valid for 0:03');
     expect(p.cookie(C.accessCode)).toBe('777777');
@@ -158,10 +195,16 @@ describe('ClickToCall', () => {
 
   it('comes back after navigation with the number and the countdown left', async () => {
     const left = Date.now() + 125_000;
-    const p = await page({}, {
-      [N.OPEN_COOKIE]: 'true', [C.expire]: String(left), [C.phoneNumber]: '+12025550100',
-      [C.accessCode]: '424242', [C.telHref]: 'tel:+12025550100,,424242%23',
-    });
+    const p = await page(
+      {},
+      {
+        [N.OPEN_COOKIE]: 'true',
+        [C.expire]: String(left),
+        [C.phoneNumber]: '+12025550100',
+        [C.accessCode]: '424242',
+        [C.telHref]: 'tel:+12025550100,,424242%23',
+      },
+    );
     await vi.waitFor(() => expect(has('#fd-c2c-number')).toBe(true));
     expect($('#fd-c2c-code').textContent).toBe('424242');
     expect($('#fd-c2c-countdown').textContent).toMatch(/^Valid for 2:0[45]$/);
@@ -170,10 +213,17 @@ describe('ClickToCall', () => {
   });
 
   it('a number that expired while away shows as expired, and is forgotten', async () => {
-    const p = await page({}, {
-      [N.OPEN_COOKIE]: 'true', [C.expire]: String(Date.now() - 1000), [C.phoneNumber]: '+1202',
-      [C.accessCode]: '1', [C.telHref]: 'tel:+1202', 'app.autoLoadList': '{"ClickToCall":true}',
-    });
+    const p = await page(
+      {},
+      {
+        [N.OPEN_COOKIE]: 'true',
+        [C.expire]: String(Date.now() - 1000),
+        [C.phoneNumber]: '+1202',
+        [C.accessCode]: '1',
+        [C.telHref]: 'tel:+1202',
+        'app.autoLoadList': '{"ClickToCall":true}',
+      },
+    );
     await vi.waitFor(() => expect(has('.fd-c2c-expired')).toBe(true));
     expect(p.uiNamed('expired')).toHaveLength(1);
     expect(p.cookie(C.phoneNumber)).toBeUndefined();
@@ -197,7 +247,7 @@ describe('ClickToCall', () => {
     await settle();
     expect(has('.fd-c2c-window')).toBe(false);
     expect(p.cookie(N.OPEN_COOKIE)).toBe('false');
-    expect(p.cookie(C.phoneNumber)).toBe('+12025550100');  // valid until it expires
+    expect(p.cookie(C.phoneNumber)).toBe('+12025550100'); // valid until it expires
     expect(p.autoLoad()).toEqual({ ClickToCall: false });
     expect(p.uiNamed('minimized')).toHaveLength(1);
     expect(p.uiNamed('unminimized')).toHaveLength(1);
@@ -222,10 +272,18 @@ describe('ClickToCall', () => {
 
   it('shows the server refusing or unreachable in the form, in the page language', async () => {
     const p = await page();
-    p.server.answer(() => [503, { error: { code: 'unavailable', message: 'busy', details: {} },
-      exception: 'unavailable', message: 'busy' }]);
+    p.server.answer(() => [
+      503,
+      {
+        error: { code: 'unavailable', message: 'busy', details: {} },
+        exception: 'unavailable',
+        message: 'busy',
+      },
+    ]);
     await requestNumber(p);
-    expect($('.fd-c2c-form [role=alert]').textContent).toBe('We could not give you a number. Please try again.');
+    expect($('.fd-c2c-form [role=alert]').textContent).toBe(
+      'We could not give you a number. Please try again.',
+    );
     await p.bus.command('App.setLanguage', { lang: 'de' });
     p.server.answer(() => 'offline');
     submit();
@@ -235,15 +293,24 @@ describe('ClickToCall', () => {
   });
 
   it('takes a custom formJSON and autoSubmit, with userData from open', async () => {
-    const p = await page({ formJSON: { inputs: [
-      { id: 'phone', name: 'phonenumber', label: 'Phone', required: true },
-      { id: 'order', name: 'orderId', label: 'Order', value: 'A-1' },
-    ] } });
-    await p.bus.command('ClickToCall.open', { form: { phonenumber: '+4930123456', autoSubmit: true },
-      userData: { vip: true } });
+    const p = await page({
+      formJSON: {
+        inputs: [
+          { id: 'phone', name: 'phonenumber', label: 'Phone', required: true },
+          { id: 'order', name: 'orderId', label: 'Order', value: 'A-1' },
+        ],
+      },
+    });
+    await p.bus.command('ClickToCall.open', {
+      form: { phonenumber: '+4930123456', autoSubmit: true },
+      userData: { vip: true },
+    });
     await settle();
-    expect(Object.fromEntries(p.server.sent[0]!.form)).toMatchObject(
-      { phonenumber: '+4930123456', orderId: 'A-1', vip: 'true' });
+    expect(Object.fromEntries(p.server.sent[0]!.form)).toMatchObject({
+      phonenumber: '+4930123456',
+      orderId: 'A-1',
+      vip: 'true',
+    });
     expect(has('#fd-c2c-number')).toBe(true);
   });
 });

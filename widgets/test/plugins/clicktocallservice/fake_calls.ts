@@ -41,18 +41,27 @@ export function fakeCalls() {
     if (overridden === 'offline') throw new TypeError('Failed to fetch');
     if (overridden) return answer(...overridden);
     if (call.url.pathname.endsWith('/wait')) {
-      return answer(200, { queue: call.url.searchParams.get('queue') ?? 'default', estimated_wait_seconds: wait });
+      return answer(200, {
+        queue: call.url.searchParams.get('queue') ?? 'default',
+        estimated_wait_seconds: wait,
+      });
     }
     if (call.url.pathname.endsWith('/pages')) return new Response(null, { status: 204 });
     if (call.url.pathname.endsWith('/status')) {
       const key = call.form.get('_status_key') ?? '';
-      if (!key.startsWith('v1.')) return answer(401, { error: { code: 'invalid_token', message: 'no', details: {} } });
+      if (!key.startsWith('v1.'))
+        return answer(401, { error: { code: 'invalid_token', message: 'no', details: {} } });
       return answer(200, { status: statuses.get(key) ?? 'waiting' });
     }
     codes += 1;
     const code = String(123455 + codes);
-    return answer(200, { _access_number: '+12025550100', _access_code: code,
-      _tel_url: `tel:+12025550100,,${code}%23`, _expiration_time: 600, _status_key: `v1.key-${code}` });
+    return answer(200, {
+      _access_number: '+12025550100',
+      _access_code: code,
+      _tel_url: `tel:+12025550100,,${code}%23`,
+      _expiration_time: 600,
+      _status_key: `v1.key-${code}`,
+    });
   });
   return {
     sent,
@@ -68,16 +77,21 @@ export function fakeCalls() {
       statuses.set(key, status);
     },
     /** The status questions asked so far, by key. */
-    statusAsked: () => sent.filter((c) => c.url.pathname.endsWith('/status')).map((c) => c.form.get('_status_key')),
+    statusAsked: () =>
+      sent.filter((c) => c.url.pathname.endsWith('/status')).map((c) => c.form.get('_status_key')),
   };
 }
 
 export type FakeCalls = ReturnType<typeof fakeCalls>;
 
 /** Boot a page: configuration, cookies already in the jar, App, the service, then `extra`. */
-export async function bootCalls(clicktocall: Record<string, unknown>, cookies: Record<string, string> = {},
-  server: FakeCalls = fakeCalls(), extra?: (bus: ReturnType<typeof makeBus>['bus'], win: Window) => void,
-  now?: () => number) {
+export async function bootCalls(
+  clicktocall: Record<string, unknown>,
+  cookies: Record<string, string> = {},
+  server: FakeCalls = fakeCalls(),
+  extra?: (bus: ReturnType<typeof makeBus>['bus'], win: Window) => void,
+  now?: () => number,
+) {
   window._genesys = { widgets: { clicktocall: { dataURL: DATA_URL, ...clicktocall } } };
   const fake = fakeJar('shop.example.test');
   const setCookie = (name: string, value: string): void =>
@@ -85,12 +99,19 @@ export async function bootCalls(clicktocall: Record<string, unknown>, cookies: R
   for (const [name, value] of Object.entries(cookies)) setCookie(name, value);
   const made = makeBus();
   const events: BusEvent[] = [];
-  for (const event of ['ClickToCallService.restored', 'ClickToCallService.numberReceived',
-    'ClickToCallService.callReceived']) {
+  for (const event of [
+    'ClickToCallService.restored',
+    'ClickToCallService.numberReceived',
+    'ClickToCallService.callReceived',
+  ]) {
     made.bus.subscribe(event, (e) => events.push(e));
   }
   startApp(made.bus, window, { jar: fake.jar });
-  registerClickToCallService(made.bus, window, { fetch: server.fetch, statusInterval: 20, ...(now ? { now } : {}) });
+  registerClickToCallService(made.bus, window, {
+    fetch: server.fetch,
+    statusInterval: 20,
+    ...(now ? { now } : {}),
+  });
   extra?.(made.bus, window);
   await vi.waitFor(() => expect(made.bus.data('App.ready')).toBe(true));
   await flush();
@@ -99,7 +120,12 @@ export async function bootCalls(clicktocall: Record<string, unknown>, cookies: R
     return found && decodeURIComponent(found.value);
   };
   return {
-    bus: made.bus, server, fake, cookie, setCookie, events,
+    bus: made.bus,
+    server,
+    fake,
+    cookie,
+    setCookie,
+    events,
     named: (event: string) => events.filter((e) => e.event === event),
   };
 }

@@ -1,7 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startApp } from '../../../src/core/app/app';
 import {
-  ALREADY_CLOSED, ALREADY_OPENED, preview, registerConsole,
+  ALREADY_CLOSED,
+  ALREADY_OPENED,
+  preview,
+  registerConsole,
 } from '../../../src/plugins/console/console';
 import { fakeJar } from '../../fake_jar';
 import { flush, makeBus, reasonOf } from '../../helpers';
@@ -99,8 +102,9 @@ describe('Console window', () => {
 
     type('{"theme":"x"}');
     $<HTMLButtonElement>('#fd-run').click();
-    await vi.waitFor(() => expect($('#fd-result').textContent)
-      .toBe('Rejected: Invalid theme specified'));
+    await vi.waitFor(() =>
+      expect($('#fd-result').textContent).toBe('Rejected: Invalid theme specified'),
+    );
     type('{oops');
     $<HTMLButtonElement>('#fd-run').click();
     expect($('#fd-result').textContent).toMatch(/^Rejected: Options are not valid JSON: /);
@@ -134,22 +138,27 @@ describe('Console window', () => {
     await bus.command('Console.open');
     const handle = $<HTMLButtonElement>('.fd-move');
     handle.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }));
-    handle.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowDown', shiftKey: true, bubbles: true }));
+    handle.dispatchEvent(
+      new KeyboardEvent('keydown', { key: 'ArrowDown', shiftKey: true, bubbles: true }),
+    );
     expect(cookie('console.windowPosition')).toBe('{"x":34,"y":74}');
     expect($<HTMLElement>('.fd-console').style.left).toBe('34px');
   });
 
   it('restores selections, options, position and live subscriptions from the cookies', async () => {
-    const { bus } = await start({}, {
-      'console.session': 'true',
-      'console.commandPlugin': 'App',
-      'console.command': 'getTheme',
-      'console.eventPlugin': 'App',
-      'console.event': 'language',
-      'console.optionsArea': '{"a":1}',
-      'console.windowPosition': '{"x":100,"y":50}',
-      'console.activeSubscriptions': '["App.language","Later.event"]',
-    });
+    const { bus } = await start(
+      {},
+      {
+        'console.session': 'true',
+        'console.commandPlugin': 'App',
+        'console.command': 'getTheme',
+        'console.eventPlugin': 'App',
+        'console.event': 'language',
+        'console.optionsArea': '{"a":1}',
+        'console.windowPosition': '{"x":100,"y":50}',
+        'console.activeSubscriptions': '["App.language","Later.event"]',
+      },
+    );
     await vi.waitFor(() => expect(shadow()).toBeTruthy());
     expect($<HTMLSelectElement>('#fd-command').value).toBe('getTheme');
     expect($<HTMLSelectElement>('#fd-event').value).toBe('language');

@@ -116,12 +116,18 @@ describe('async chat: restored hidden', () => {
     const made = server.create('Ann Lee');
     server.join('agent-1', 'Alice');
     for (let n = 1; n <= agentMessages; n++) server.post('agent-1', `m${n}`);
-    return { server, cookies: {
-      [`${V2C}JWtoken`]: made.jwt, [`${V2C}ConversationID`]: made.id,
-      [`${V2C}MemberID`]: made.member.id, [`${V2C}WS_URL`]: made.eventStreamUri,
-      'webchat.state.open': 'false', 'webchat.state.lastMessageCountRead': '7',
-      'webchat.state.asyncUnreadMessageCount': '2',
-    } };
+    return {
+      server,
+      cookies: {
+        [`${V2C}JWtoken`]: made.jwt,
+        [`${V2C}ConversationID`]: made.id,
+        [`${V2C}MemberID`]: made.member.id,
+        [`${V2C}WS_URL`]: made.eventStreamUri,
+        'webchat.state.open': 'false',
+        'webchat.state.lastMessageCountRead': '7',
+        'webchat.state.asyncUnreadMessageCount': '2',
+      },
+    };
   }
 
   it('stays hidden, and comes back with the unread count carried over from the last page', async () => {

@@ -16,7 +16,10 @@ afterEach(() => {
 /** WebChat with KnowledgeCenter(Service) on one bus; `knowledge: false` leaves them out. */
 async function page(webchat: Record<string, unknown>, knowledge = true) {
   const kb = fakeKnowledge();
-  const config = { ...v2Config({}, webchat), ...(knowledge ? { knowledgecenter: { host: HOST } } : {}) };
+  const config = {
+    ...v2Config({}, webchat),
+    ...(knowledge ? { knowledgecenter: { host: HOST } } : {}),
+  };
   const started = await boot(config, {}, fakeServer(), (bus, win) => {
     registerWebChat(bus, win);
     if (knowledge) {
@@ -25,11 +28,18 @@ async function page(webchat: Record<string, unknown>, knowledge = true) {
     }
   });
   await settle();
-  return { ...started, ui: [], uiNamed: () => [], kb, suggests: () => kb.paths().filter((path) => path.includes('/suggest/')) };
+  return {
+    ...started,
+    ui: [],
+    uiNamed: () => [],
+    kb,
+    suggests: () => kb.paths().filter((path) => path.includes('/suggest/')),
+  };
 }
 
 const titles = () => all('.fd-wc-deflect .fd-wc-article').map((el) => el.textContent);
-const kcShadow = () => document.querySelector('frontdesk-widget[data-plugin=KnowledgeCenter]')?.shadowRoot;
+const kcShadow = () =>
+  document.querySelector('frontdesk-widget[data-plugin=KnowledgeCenter]')?.shadowRoot;
 
 describe('chat deflection', () => {
   it('offers articles for the subject after a pause, one request per pause, opening in KnowledgeCenter', async () => {
@@ -40,8 +50,11 @@ describe('chat deflection', () => {
     expect(p.suggests()).toHaveLength(1);
     expect($('.fd-wc-deflect').getAttribute('aria-labelledby')).toBe('fd-wc-deflect-title');
     $<HTMLButtonElement>('.fd-wc-article').click();
-    await vi.waitFor(() => expect(kcShadow()?.querySelector('#fd-kc-article-title')?.textContent)
-      .toBe('How do I return an item?'));
+    await vi.waitFor(() =>
+      expect(kcShadow()?.querySelector('#fd-kc-article-title')?.textContent).toBe(
+        'How do I return an item?',
+      ),
+    );
     // Cleared below the minimum length.
     fill('#cx_webchat_form_subject', 'r');
     await settle();
@@ -53,7 +66,9 @@ describe('chat deflection', () => {
     await openAndStart(p);
     fill('#fd-wc-input', 'password');
     await vi.waitFor(() => expect(titles()).toEqual(['Reset your password']));
-    $<HTMLTextAreaElement>('#fd-wc-input').dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter' }));
+    $<HTMLTextAreaElement>('#fd-wc-input').dispatchEvent(
+      new KeyboardEvent('keydown', { key: 'Enter' }),
+    );
     await settle();
     expect(titles()).toEqual([]);
     const before = p.suggests().length;
@@ -81,12 +96,21 @@ describe('chat deflection', () => {
   });
 
   it('keeps only well-formed articles from a reply, titles as text', () => {
-    const reply = { documents: [
-      { kbId: 'kb', docId: 'a', title: '<img src=x onerror=alert(1)>' }, { kbId: 'kb', docId: '', title: 'x' },
-      { kbId: 1, docId: 'b', title: 'x' }, 'junk', null, { kbId: 'kb', docId: 'c', title: 'C' },
-      { kbId: 'kb', docId: 'd', title: 'D' }] };
-    expect(articlesOf(reply, 2)).toEqual([{ kbId: 'kb', docId: 'a', title: '<img src=x onerror=alert(1)>' },
-      { kbId: 'kb', docId: 'c', title: 'C' }]);
+    const reply = {
+      documents: [
+        { kbId: 'kb', docId: 'a', title: '<img src=x onerror=alert(1)>' },
+        { kbId: 'kb', docId: '', title: 'x' },
+        { kbId: 1, docId: 'b', title: 'x' },
+        'junk',
+        null,
+        { kbId: 'kb', docId: 'c', title: 'C' },
+        { kbId: 'kb', docId: 'd', title: 'D' },
+      ],
+    };
+    expect(articlesOf(reply, 2)).toEqual([
+      { kbId: 'kb', docId: 'a', title: '<img src=x onerror=alert(1)>' },
+      { kbId: 'kb', docId: 'c', title: 'C' },
+    ]);
     expect(articlesOf('nope', 3)).toEqual([]);
   });
 });

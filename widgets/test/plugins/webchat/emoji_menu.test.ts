@@ -10,7 +10,8 @@ afterEach(() => {
 
 const focused = () => shadow()?.activeElement;
 const items = () => all('#fd-wc-emojis [role=menuitem]') as HTMLElement[];
-const press = (key: string) => focused()?.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true }));
+const press = (key: string) =>
+  focused()?.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true }));
 const box = () => $<HTMLTextAreaElement>('#fd-wc-input');
 
 describe('emoji menu', () => {
@@ -39,7 +40,11 @@ describe('emoji menu', () => {
     expect(focused()).toBe(items()[1]);
     press('ArrowDown');
     expect(focused()).toBe(items()[1 + EMOJI_COLUMNS]);
-    expect(items().map((item) => item.tabIndex).filter((tab) => tab === 0)).toHaveLength(1);
+    expect(
+      items()
+        .map((item) => item.tabIndex)
+        .filter((tab) => tab === 0),
+    ).toHaveLength(1);
     press('End');
     expect(focused()).toBe(items()[23]);
     press('ArrowRight');

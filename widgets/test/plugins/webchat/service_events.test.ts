@@ -23,7 +23,9 @@ describe('queue position', () => {
     expect($('.fd-wc-queue').textContent).toBe('You are number 1 in line, about 1 min');
     await p.bus.command('App.setLanguage', { lang: 'de' });
     await settle();
-    expect($('.fd-wc-queue').textContent).toBe('Sie sind Nummer 1 in der Warteschlange, etwa 1 Min.');
+    expect($('.fd-wc-queue').textContent).toBe(
+      'Sie sind Nummer 1 in der Warteschlange, etwa 1 Min.',
+    );
     p.server.join();
     await settle();
     expect(queueLine()).toBeNull();

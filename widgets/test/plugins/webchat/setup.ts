@@ -4,23 +4,43 @@ import { registerWebChat } from '../../../src/plugins/webchat/webchat';
 import { fakeServer, type FakeServer } from '../webchatservice/fake_server';
 import { boot, settle, v2Config } from '../webchatservice/setup';
 
-export async function page(webchat: Record<string, unknown> = {}, cookies: Record<string, string> = {},
-  server: FakeServer = fakeServer(), transport: Record<string, unknown> = {}) {
+export async function page(
+  webchat: Record<string, unknown> = {},
+  cookies: Record<string, string> = {},
+  server: FakeServer = fakeServer(),
+  transport: Record<string, unknown> = {},
+) {
   const ui: BusEvent[] = [];
   const started = await boot(v2Config(transport, webchat), cookies, server, (bus, win) => {
     registerWebChat(bus, win);
-    for (const name of ['opened', 'submitted', 'started', 'rejected', 'completed', 'cancelled', 'closed',
-      'minimized', 'unminimized', 'messageAdded', 'chatButtonDisplayed']) {
+    for (const name of [
+      'opened',
+      'submitted',
+      'started',
+      'rejected',
+      'completed',
+      'cancelled',
+      'closed',
+      'minimized',
+      'unminimized',
+      'messageAdded',
+      'chatButtonDisplayed',
+    ]) {
       bus.subscribe(`WebChat.${name}`, (event) => ui.push(event));
     }
   });
   await settle();
-  return { ...started, ui, uiNamed: (name: string) => ui.filter((e) => e.event === `WebChat.${name}`) };
+  return {
+    ...started,
+    ui,
+    uiNamed: (name: string) => ui.filter((e) => e.event === `WebChat.${name}`),
+  };
 }
 
 export type Page = Awaited<ReturnType<typeof page>>;
 
-export const shadow = () => document.querySelector('frontdesk-widget[data-plugin=WebChat]')?.shadowRoot;
+export const shadow = () =>
+  document.querySelector('frontdesk-widget[data-plugin=WebChat]')?.shadowRoot;
 export const $ = <T extends Element = HTMLElement>(selector: string): T => {
   const found = shadow()?.querySelector<T>(selector);
   if (!found) throw new Error(`no ${selector}`);

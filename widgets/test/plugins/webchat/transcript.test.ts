@@ -13,11 +13,16 @@ function existing(agentMessages: number) {
   const made = server.create('Ann Lee');
   server.join('agent-1', 'Alice');
   for (let n = 1; n <= agentMessages; n++) server.post('agent-1', `m${n}`);
-  return { server, cookies: {
-    [`${V2C}JWtoken`]: made.jwt, [`${V2C}ConversationID`]: made.id,
-    [`${V2C}MemberID`]: made.member.id, [`${V2C}WS_URL`]: made.eventStreamUri,
-    'webchat.state.open': 'true',
-  } };
+  return {
+    server,
+    cookies: {
+      [`${V2C}JWtoken`]: made.jwt,
+      [`${V2C}ConversationID`]: made.id,
+      [`${V2C}MemberID`]: made.member.id,
+      [`${V2C}WS_URL`]: made.eventStreamUri,
+      'webchat.state.open': 'true',
+    },
+  };
 }
 
 const historyCalls = (server: ReturnType<typeof fakeServer>) =>

@@ -55,7 +55,7 @@ describe('unread badge', () => {
     expect(badge()).toBe('1');
   });
 
-  it('never counts the visitor\'s own message, whichever of reply, stream event and minimize comes first', async () => {
+  it("never counts the visitor's own message, whichever of reply, stream event and minimize comes first", async () => {
     const p = await talking();
     // Sent and minimized in one tick: the stream event and the reply come after the minimize.
     send('one');
@@ -67,14 +67,19 @@ describe('unread badge', () => {
     const own = p.server.messages.length;
     p.server.setOverride((call) => {
       if (call.method !== 'POST' || !call.path.endsWith('/messages')) return undefined;
-      return [200, p.server.post('cust-1', String((call.body as { body: string }).body), 'standard', true)];
+      return [
+        200,
+        p.server.post('cust-1', String((call.body as { body: string }).body), 'standard', true),
+      ];
     });
     send('two');
     $<HTMLButtonElement>('.fd-wc-min').click();
     await settle();
     expect(p.server.messages.length).toBe(own + 1);
     expect(badge()).toBeNull();
-    const held = await p.bus.command<{ messages: { text: string }[] }>('WebChatService.getTranscript');
+    const held = await p.bus.command<{ messages: { text: string }[] }>(
+      'WebChatService.getTranscript',
+    );
     expect(held.messages.map((m) => m.text).filter(Boolean)).toEqual(['Hello', 'one', 'two']);
     // The stream event comes late, after the reply and the minimize.
     p.server.broadcast('message', p.server.messages[p.server.messages.length - 1]);
@@ -85,7 +90,7 @@ describe('unread badge', () => {
     expect(badge()).toBe('1');
   });
 
-  it('counts every line shown that is not the visitor\'s: joins and leaves too (spec 4.7)', async () => {
+  it("counts every line shown that is not the visitor's: joins and leaves too (spec 4.7)", async () => {
     const p = await page();
     await openAndStart(p);
     await p.bus.command('WebChat.minimize');
@@ -103,13 +108,18 @@ describe('unread badge', () => {
     expect(p.cookie('webchat.state.unreadMessages')).toBe('3');
     await p.bus.command('WebChat.minimize', { minimized: false });
     await settle();
-    expect(all('.fd-wc-system').map((line) => line.textContent)).toEqual(
-      ['Chat started', 'Alice joined the chat', 'Alice left the chat']);
+    expect(all('.fd-wc-system').map((line) => line.textContent)).toEqual([
+      'Chat started',
+      'Alice joined the chat',
+      'Alice left the chat',
+    ]);
   });
 
-  it('brings a hidden async chat back for an agent\'s message, not for a join', async () => {
-    const p = await page({ async: { enabled: true, newMessageRestoreState: 'minimized' },
-      chatButton: { enabled: true, openDelay: 0 } });
+  it("brings a hidden async chat back for an agent's message, not for a join", async () => {
+    const p = await page({
+      async: { enabled: true, newMessageRestoreState: 'minimized' },
+      chatButton: { enabled: true, openDelay: 0 },
+    });
     await openAndStart(p);
     $<HTMLButtonElement>('.fd-wc-close').click();
     await settle();
@@ -125,7 +135,7 @@ describe('unread badge', () => {
     expect(badge()).toBe('2');
   });
 
-  it('does not count the visitor\'s message again when a reconnect catches up with it', async () => {
+  it("does not count the visitor's message again when a reconnect catches up with it", async () => {
     const p = await talking();
     send('before the drop');
     $<HTMLButtonElement>('.fd-wc-min').click();
@@ -136,9 +146,14 @@ describe('unread badge', () => {
     first.close();
     await vi.waitFor(() => expect(p.named('reconnected')).toHaveLength(1));
     await settle();
-    expect(p.server.calls.some((c) => c.method === 'GET' && c.query.get('after') === 'msg-1')).toBe(true);
+    expect(p.server.calls.some((c) => c.method === 'GET' && c.query.get('after') === 'msg-1')).toBe(
+      true,
+    );
     // At-least-once delivery: the stream pushes it once more too.
-    p.server.broadcast('message', p.server.messages.find((m) => m.body === 'before the drop'));
+    p.server.broadcast(
+      'message',
+      p.server.messages.find((m) => m.body === 'before the drop'),
+    );
     await settle();
     expect(badge()).toBeNull();
     p.server.post('agent-1', 'an answer');
@@ -146,17 +161,24 @@ describe('unread badge', () => {
     expect(badge()).toBe('1');
   });
 
-  it('does not count the visitor\'s message on a restored page, where the member id is the cookie\'s', async () => {
+  it("does not count the visitor's message on a restored page, where the member id is the cookie's", async () => {
     const server = fakeServer();
     const made = server.create('Ann Lee');
     server.join('agent-1', 'Alice');
     server.post('agent-1', 'first');
-    const p = await page({}, {
-      [`${V2C}JWtoken`]: made.jwt, [`${V2C}ConversationID`]: made.id,
-      [`${V2C}MemberID`]: made.member.id, [`${V2C}WS_URL`]: made.eventStreamUri,
-      'webchat.state.open': 'true', 'webchat.state.minimized': 'true',
-      'webchat.state.lastMessageCountRead': '2',
-    }, server);
+    const p = await page(
+      {},
+      {
+        [`${V2C}JWtoken`]: made.jwt,
+        [`${V2C}ConversationID`]: made.id,
+        [`${V2C}MemberID`]: made.member.id,
+        [`${V2C}WS_URL`]: made.eventStreamUri,
+        'webchat.state.open': 'true',
+        'webchat.state.minimized': 'true',
+        'webchat.state.lastMessageCountRead': '2',
+      },
+      server,
+    );
     await vi.waitFor(() => expect(shadow()?.querySelector('.fd-wc-window')).toBeTruthy());
     await settle();
     expect(badge()).toBeNull();

@@ -17,16 +17,23 @@ afterEach(() => {
 
 describe('WebChat window', () => {
   it('button → form with validation → chat both ways → typing → end, with cookies and events', async () => {
-    const p = await page({ chatButton: { enabled: true, openDelay: 0 }, charCountEnabled: true,
-      maxMessageLength: 140 });
+    const p = await page({
+      chatButton: { enabled: true, openDelay: 0 },
+      charCountEnabled: true,
+      maxMessageLength: 140,
+    });
     await vi.waitFor(() => expect(shadow()?.querySelector('.fd-wc-button')).toBeTruthy());
     expect(p.uiNamed('chatButtonDisplayed')).toHaveLength(1);
     $<HTMLButtonElement>('.fd-wc-button').click();
     await settle();
     expect($('.fd-wc-window').getAttribute('role')).toBe('dialog');
     expect(p.cookie('webchat.state.open')).toBe('true');
-    expect(all('.fd-wc-field label').map((l) => l.textContent)).toEqual(
-      ['First name', 'Last name', 'Email', 'Subject']);
+    expect(all('.fd-wc-field label').map((l) => l.textContent)).toEqual([
+      'First name',
+      'Last name',
+      'Email',
+      'Subject',
+    ]);
     expect($('label[for=cx_webchat_form_email]')).toBeTruthy();
 
     fill('#cx_webchat_form_email', 'not-an-email');
@@ -41,11 +48,26 @@ describe('WebChat window', () => {
     fill('#cx_webchat_form_subject', 'Order 42');
     submit();
     await settle();
-    expect(p.server.calls[0]?.body).toMatchObject({ memberInfo: { displayName: 'Ann Lee',
-      customFields: { firstName: 'Ann', lastName: 'Lee', email: 'ann@example.test', subject: 'Order 42' } } });
+    expect(p.server.calls[0]?.body).toMatchObject({
+      memberInfo: {
+        displayName: 'Ann Lee',
+        customFields: {
+          firstName: 'Ann',
+          lastName: 'Lee',
+          email: 'ann@example.test',
+          subject: 'Order 42',
+        },
+      },
+    });
     expect(p.uiNamed('submitted')).toHaveLength(1);
-    expect(p.uiNamed('started')[0]?.data).toMatchObject({ form: { firstname: 'Ann' }, started: expect.any(Number) });
-    expect(JSON.parse(p.cookie('app.autoLoadList')!)).toEqual({ WebChatService: true, WebChat: true });
+    expect(p.uiNamed('started')[0]?.data).toMatchObject({
+      form: { firstname: 'Ann' },
+      started: expect.any(Number),
+    });
+    expect(JSON.parse(p.cookie('app.autoLoadList')!)).toEqual({
+      WebChatService: true,
+      WebChat: true,
+    });
     const saved = JSON.parse(p.cookie('webchat.metaData')!);
     expect(saved.form).toEqual({ firstname: '', lastname: '', email: '', subject: '' });
     expect(p.cookie('webchat.metaData')).not.toContain('Ann');
@@ -56,8 +78,13 @@ describe('WebChat window', () => {
     p.server.post('agent-1', 'Hello Ann, how can I help?');
     await settle();
     expect(texts()[1]).toBe('Alice joined the chat');
-    expect($('.fd-wc-msg[data-party=Agent] .fd-wc-text').textContent).toBe('Hello Ann, how can I help?');
-    const added = last(p.uiNamed('messageAdded'))!.data as { data: { text: string }; html: Element };
+    expect($('.fd-wc-msg[data-party=Agent] .fd-wc-text').textContent).toBe(
+      'Hello Ann, how can I help?',
+    );
+    const added = last(p.uiNamed('messageAdded'))!.data as {
+      data: { text: string };
+      html: Element;
+    };
     expect(added.data.text).toBe('Hello Ann, how can I help?');
     expect(added.html.getAttribute('data-party')).toBe('Agent');
 
@@ -90,7 +117,10 @@ describe('WebChat window', () => {
     expect(shadow()?.querySelector('.fd-wc-window')).toBeNull();
     expect(p.cookie('webchat.state.open')).toBe('false');
     expect(p.cookie('webchat.metaData')).toBeUndefined();
-    expect(JSON.parse(p.cookie('app.autoLoadList')!)).toEqual({ WebChatService: false, WebChat: false });
+    expect(JSON.parse(p.cookie('app.autoLoadList')!)).toEqual({
+      WebChatService: false,
+      WebChat: false,
+    });
     expect(shadow()?.querySelector('.fd-wc-button')).toBeTruthy();
   });
 
@@ -150,11 +180,14 @@ describe('WebChat window', () => {
 
   it('asks before closing a filled form (confirmFormCloseEnabled) and rejects with the Genesys strings', async () => {
     const p = await page({}, { 'webchat.state.unreadMessages': '4' });
-    const reason = (command: string, options?: object) => reasonOf(p.bus.command(`WebChat.${command}`, options));
+    const reason = (command: string, options?: object) =>
+      reasonOf(p.bus.command(`WebChat.${command}`, options));
     expect(await reason('close')).toBe('already closed');
     expect(await reason('endChat')).toBe('there is no active chat session to end');
     expect(await reason('injectMessage', { text: 'x' })).toBe('No chat session to inject into.');
-    expect(await reason('showOverlay', { html: 'x' })).toBe('WebChat is not currently open. Ignoring command.');
+    expect(await reason('showOverlay', { html: 'x' })).toBe(
+      'WebChat is not currently open. Ignoring command.',
+    );
     expect(await reason('hideOverlay')).toBe(R.NOT_OPEN);
     expect(await reason('showChatButton')).toBe(R.BUTTON_DISABLED);
     expect(await reason('hideChatButton')).toBe(R.BUTTON_HIDDEN);
@@ -167,7 +200,9 @@ describe('WebChat window', () => {
     fill('#cx_webchat_form_firstname', 'Ann');
     $<HTMLButtonElement>('.fd-wc-close').click();
     expect($('.fd-wc-overlay').getAttribute('role')).toBe('alertdialog');
-    $<HTMLButtonElement>('.fd-wc-no').dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    $<HTMLButtonElement>('.fd-wc-no').dispatchEvent(
+      new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }),
+    );
     expect(shadow()?.querySelector('.fd-wc-overlay')).toBeNull();
     $<HTMLButtonElement>('.fd-wc-close').click();
     $<HTMLButtonElement>('.fd-wc-yes').click();
@@ -207,23 +242,43 @@ describe('WebChat window', () => {
 
   it('auto-submits a prefilled form and merges open userData', async () => {
     const p = await page({ userData: { plan: 'gold' } });
-    await p.bus.command('WebChat.open', { form: { autoSubmit: true, firstname: 'Bo', lastname: 'Ng' },
-      userData: { cart: 3 } });
+    await p.bus.command('WebChat.open', {
+      form: { autoSubmit: true, firstname: 'Bo', lastname: 'Ng' },
+      userData: { cart: 3 },
+    });
     await settle();
-    expect(p.server.calls[0]?.body).toMatchObject({ memberInfo: { displayName: 'Bo Ng',
-      customFields: { firstName: 'Bo', plan: 'gold', cart: '3' } } });
+    expect(p.server.calls[0]?.body).toMatchObject({
+      memberInfo: {
+        displayName: 'Bo Ng',
+        customFields: { firstName: 'Bo', plan: 'gold', cart: '3' },
+      },
+    });
     expect(p.uiNamed('started')[0]?.data).toMatchObject({ autoSubmitted: true, prefilled: true });
   });
 
   it('uses a formJSON form with custom validation and sends other fields as userData', async () => {
     const p = await page();
-    const validate = vi.fn((_e: unknown, _wrapper: unknown, input: HTMLInputElement) => /^\d+$/.test(input.value));
-    await p.bus.command('WebChat.open', { formJSON: { inputs: [
-      { id: 'nick', name: 'nickname', label: 'Nickname', value: 'Zed' },
-      { id: 'order', name: 'order', label: '@i18n:webchat.ChatFormSubject', validate },
-      { id: 'topic', name: 'topic', type: 'select', label: 'Topic',
-        options: [{ text: 'Billing', value: 'billing' }, { text: 'Other', value: 'other' }] },
-    ] } });
+    const validate = vi.fn((_e: unknown, _wrapper: unknown, input: HTMLInputElement) =>
+      /^\d+$/.test(input.value),
+    );
+    await p.bus.command('WebChat.open', {
+      formJSON: {
+        inputs: [
+          { id: 'nick', name: 'nickname', label: 'Nickname', value: 'Zed' },
+          { id: 'order', name: 'order', label: '@i18n:webchat.ChatFormSubject', validate },
+          {
+            id: 'topic',
+            name: 'topic',
+            type: 'select',
+            label: 'Topic',
+            options: [
+              { text: 'Billing', value: 'billing' },
+              { text: 'Other', value: 'other' },
+            ],
+          },
+        ],
+      },
+    });
     expect($('label[for=order]').textContent).toBe('Subject');
     fill('#order', 'abc');
     submit();
@@ -235,8 +290,9 @@ describe('WebChat window', () => {
     select.dispatchEvent(new Event('change', { bubbles: true }));
     submit();
     await settle();
-    expect(p.server.calls[0]?.body).toMatchObject({ memberInfo: { displayName: 'Zed',
-      customFields: { order: '42', topic: 'other' } } });
+    expect(p.server.calls[0]?.body).toMatchObject({
+      memberInfo: { displayName: 'Zed', customFields: { order: '42', topic: 'other' } },
+    });
   });
 });
 
@@ -247,13 +303,19 @@ describe('restore', () => {
     server.join('agent-1', 'Alice');
     server.post('agent-1', 'first');
     server.post('agent-1', 'second');
-    return { server, cookies: {
-      [`${V2C}JWtoken`]: made.jwt, [`${V2C}ConversationID`]: made.id,
-      [`${V2C}MemberID`]: made.member.id, [`${V2C}WS_URL`]: made.eventStreamUri,
-      'webchat.state.open': 'true', 'webchat.state.minimized': 'true',
-      'webchat.state.lastMessageCountRead': '2',
-      'webchat.metaData': JSON.stringify({ id: 'abc', agentReached: 5, form: { firstname: '' } }),
-    } };
+    return {
+      server,
+      cookies: {
+        [`${V2C}JWtoken`]: made.jwt,
+        [`${V2C}ConversationID`]: made.id,
+        [`${V2C}MemberID`]: made.member.id,
+        [`${V2C}WS_URL`]: made.eventStreamUri,
+        'webchat.state.open': 'true',
+        'webchat.state.minimized': 'true',
+        'webchat.state.lastMessageCountRead': '2',
+        'webchat.metaData': JSON.stringify({ id: 'abc', agentReached: 5, form: { firstname: '' } }),
+      },
+    };
   }
 
   it('reopens minimized with the transcript, the badge and the saved metadata', async () => {
@@ -267,13 +329,19 @@ describe('restore', () => {
     await p.bus.command('WebChat.minimize', { minimized: false });
     expect(texts().slice(0, 2)).toEqual(['Chat started', 'Alice joined the chat']);
     expect(all('.fd-wc-msg .fd-wc-text').map((e) => e.textContent)).toEqual(['first', 'second']);
-    expect(JSON.parse(p.cookie('app.autoLoadList')!)).toMatchObject({ WebChat: true, WebChatService: true });
+    expect(JSON.parse(p.cookie('app.autoLoadList')!)).toMatchObject({
+      WebChat: true,
+      WebChatService: true,
+    });
   });
 
   it('stays closed with the chat button when the window was closed (state.open false)', async () => {
     const { server, cookies } = existing();
-    await page({ chatButton: { enabled: true, openDelay: 0 } },
-      { ...cookies, 'webchat.state.open': 'false' }, server);
+    await page(
+      { chatButton: { enabled: true, openDelay: 0 } },
+      { ...cookies, 'webchat.state.open': 'false' },
+      server,
+    );
     await settle();
     expect(shadow()?.querySelector('.fd-wc-window')).toBeNull();
     $<HTMLButtonElement>('.fd-wc-button').click();
@@ -288,7 +356,12 @@ describe('restore', () => {
     await vi.waitFor(() => expect(shadow()?.querySelector('.fd-wc-toast')).toBeTruthy());
     expect($('.fd-wc-toast h2').textContent).toBe('Chat ended');
     expect(p.uiNamed('closed')).toHaveLength(1);
-    for (const name of ['state.minimized', 'state.unreadMessages', 'metaData', 'state.lastMessageCountRead']) {
+    for (const name of [
+      'state.minimized',
+      'state.unreadMessages',
+      'metaData',
+      'state.lastMessageCountRead',
+    ]) {
       expect(p.cookie(`webchat.${name}`)).toBeUndefined();
     }
     $<HTMLButtonElement>('.fd-wc-accept').click();
@@ -300,7 +373,9 @@ describe('restore', () => {
 describe('invites', () => {
   it('auto-invites after idle time once per browser session', async () => {
     vi.useFakeTimers({ shouldAdvanceTime: true });
-    const p = await page({ autoInvite: { enabled: true, timeToInviteSeconds: 3, inviteTimeoutSeconds: 10 } });
+    const p = await page({
+      autoInvite: { enabled: true, timeToInviteSeconds: 3, inviteTimeoutSeconds: 10 },
+    });
     vi.advanceTimersByTime(2000);
     window.dispatchEvent(new Event('mousemove'));
     vi.advanceTimersByTime(2500);
@@ -314,8 +389,10 @@ describe('invites', () => {
 
     delete window._genesys;
     document.body.innerHTML = '';
-    await page({ autoInvite: { enabled: true, timeToInviteSeconds: 1 } },
-      { 'webchat.autoInvite.disabled': 'true' });
+    await page(
+      { autoInvite: { enabled: true, timeToInviteSeconds: 1 } },
+      { 'webchat.autoInvite.disabled': 'true' },
+    );
     vi.advanceTimersByTime(5000);
     expect(shadow()?.querySelector('.fd-wc-toast')).toBeFalsy();
   });
@@ -339,11 +416,16 @@ describe('safety: text stays text', () => {
     await openAndStart(p, XSS);
     p.server.join('agent-1', XSS);
     p.server.post('agent-1', XSS);
-    await p.bus.command('WebChatService.sendMessage', { message: '<svg onload="window.hacked=3">' });
+    await p.bus.command('WebChatService.sendMessage', {
+      message: '<svg onload="window.hacked=3">',
+    });
     await settle();
     const log = $('.fd-wc-log');
     expect(log.querySelector('img, script, b, svg')).toBeNull();
-    expect(all('.fd-wc-msg .fd-wc-text').map((e) => e.textContent)).toEqual([XSS, '<svg onload="window.hacked=3">']);
+    expect(all('.fd-wc-msg .fd-wc-text').map((e) => e.textContent)).toEqual([
+      XSS,
+      '<svg onload="window.hacked=3">',
+    ]);
     expect(all('.fd-wc-msg .fd-wc-name').map((e) => e.textContent)).toEqual([XSS, `${XSS} Lee`]);
     expect(texts()[1]).toBe(`${XSS} joined the chat`);
     p.server.broadcast('typing-indicator', { sender: { id: 'agent-1' } });
@@ -355,8 +437,11 @@ describe('safety: text stays text', () => {
   it('injectMessage and showOverlay keep only safe elements from HTML', async () => {
     const p = await page();
     await openAndStart(p);
-    const element = await p.bus.command<Element>('WebChat.injectMessage', { type: 'html', name: 'Bot',
-      text: `${XSS}<a href="javascript:alert(1)">bad</a><a href="https://example.test/x">good</a>` });
+    const element = await p.bus.command<Element>('WebChat.injectMessage', {
+      type: 'html',
+      name: 'Bot',
+      text: `${XSS}<a href="javascript:alert(1)">bad</a><a href="https://example.test/x">good</a>`,
+    });
     const injected = $('[data-key=i1] .fd-wc-text');
     expect(element.getAttribute('data-key')).toBe('i1');
     expect(injected.querySelector('img, script')).toBeNull();
@@ -384,15 +469,19 @@ describe('markdown', () => {
     const p = await page({ markdown: true });
     await openAndStart(p);
     p.server.join();
-    p.server.post('agent-1', '**Hi** *there* `code` [docs](https://example.test/d) [bad](javascript:alert(1)) <b>x</b>');
+    p.server.post(
+      'agent-1',
+      '**Hi** *there* `code` [docs](https://example.test/d) [bad](javascript:alert(1)) <b>x</b>',
+    );
     await p.bus.command('WebChatService.sendMessage', { message: '**not rich**' });
     await settle();
     const [agent, client] = all('.fd-wc-msg .fd-wc-text');
     expect(agent?.querySelector('strong')?.textContent).toBe('Hi');
     expect(agent?.querySelector('em')?.textContent).toBe('there');
     expect(agent?.querySelector('code')?.textContent).toBe('code');
-    expect(Array.from(agent?.querySelectorAll('a') ?? []).map((a) => a.getAttribute('href')))
-      .toEqual(['https://example.test/d']);
+    expect(
+      Array.from(agent?.querySelectorAll('a') ?? []).map((a) => a.getAttribute('href')),
+    ).toEqual(['https://example.test/d']);
     expect(agent?.querySelector('b')).toBeNull();
     expect(agent?.textContent).toContain('[bad](javascript:alert(1)) <b>x</b>');
     expect(client?.textContent).toBe('**not rich**');

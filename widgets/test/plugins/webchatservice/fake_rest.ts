@@ -38,7 +38,10 @@ interface Entry {
 const answer = (status: number, body: unknown): Response =>
   new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
 
-async function readCall(input: RequestInfo | URL, init?: RequestInit): Promise<{ url: URL; call: RestCall }> {
+async function readCall(
+  input: RequestInfo | URL,
+  init?: RequestInit,
+): Promise<{ url: URL; call: RestCall }> {
   const url = new URL(String(input));
   const fields: Record<string, string> = {};
   let json: unknown;
@@ -51,8 +54,14 @@ async function readCall(input: RequestInfo | URL, init?: RequestInit): Promise<{
       else file = v;
     }
   } else if (typeof body === 'string') json = JSON.parse(body);
-  const call: RestCall = { path: url.pathname, method: init?.method ?? 'GET', fields,
-    headers: new Headers(init?.headers), json, at: Date.now() };
+  const call: RestCall = {
+    path: url.pathname,
+    method: init?.method ?? 'GET',
+    fields,
+    headers: new Headers(init?.headers),
+    json,
+    at: Date.now(),
+  };
   if (file) call.file = file;
   return { url, call };
 }
@@ -61,14 +70,26 @@ async function readCall(input: RequestInfo | URL, init?: RequestInit): Promise<{
 function transcript() {
   const entries: Entry[] = [];
   let next = 1;
-  const add = (type: string, text: string, who: { id: string; name: string; type: string }, extra = {}): Entry => {
-    const entry: Entry = { index: next++, type, text, utcTime: 1700000000000 + next * 1000,
-      from: { nickname: who.name, participantId: who.id, type: who.type }, ...extra };
+  const add = (
+    type: string,
+    text: string,
+    who: { id: string; name: string; type: string },
+    extra = {},
+  ): Entry => {
+    const entry: Entry = {
+      index: next++,
+      type,
+      text,
+      utcTime: 1700000000000 + next * 1000,
+      from: { nickname: who.name, participantId: who.id, type: who.type },
+      ...extra,
+    };
     entries.push(entry);
     return entry;
   };
   return {
-    entries, add,
+    entries,
+    add,
     reset() {
       entries.length = 0;
       next = 1;
@@ -96,19 +117,36 @@ export function fakeGms() {
   const userData: Record<string, string>[] = [];
   const typing: string[] = [];
 
-  const reply = (extra: Record<string, unknown>, from?: string) => answer(200, {
-    statusCode: 0, chatEnded: ended,
-    messages: from === undefined ? [] : [
-      ...log.entries.filter((e) => (e.index ?? 0) >= Number(from)),
-      ...(agentTyping && !ended ? [{ type: 'TypingStarted', text: '', utcTime: 1,
-        from: { nickname: agent.name, participantId: agent.id, type: 'Agent' } }] : []),
-    ],
-    ...extra,
-  });
+  const reply = (extra: Record<string, unknown>, from?: string) =>
+    answer(200, {
+      statusCode: 0,
+      chatEnded: ended,
+      messages:
+        from === undefined
+          ? []
+          : [
+              ...log.entries.filter((e) => (e.index ?? 0) >= Number(from)),
+              ...(agentTyping && !ended
+                ? [
+                    {
+                      type: 'TypingStarted',
+                      text: '',
+                      utcTime: 1,
+                      from: { nickname: agent.name, participantId: agent.id, type: 'Agent' },
+                    },
+                  ]
+                : []),
+            ],
+      ...extra,
+    });
   // Like Frontdesk: on request chat and refresh only, while no agent has the chat.
-  const queued = (): Record<string, unknown> => place && !ended ? { queuePosition: place } : {};
+  const queued = (): Record<string, unknown> => (place && !ended ? { queuePosition: place } : {});
   const refuse = (status: number, code: string) =>
-    answer(status, { statusCode: 2, errors: [{ code: status, advice: code }], error: { code, message: code, details: {} } });
+    answer(status, {
+      statusCode: 2,
+      errors: [{ code: status, advice: code }],
+      error: { code, message: code, details: {} },
+    });
 
   const route = (call: RestCall): Response => {
     const rest = call.path.slice(new URL(GMS_URL).pathname.length).split('/').filter(Boolean);
@@ -119,18 +157,29 @@ export function fakeGms() {
       log.reset();
       visitor.name = call.fields['nickname'] ?? '';
       log.add('ParticipantJoined', '', visitor);
-      return answer(200, { statusCode: 0, chatId, alias: 'frontdesk', userId: visitor.id,
-        secureKey: `key-${count}`, messages: log.entries, chatEnded: false, ...queued() });
+      return answer(200, {
+        statusCode: 0,
+        chatId,
+        alias: 'frontdesk',
+        userId: visitor.id,
+        secureKey: `key-${count}`,
+        messages: log.entries,
+        chatEnded: false,
+        ...queued(),
+      });
     }
-    if (!call.fields['secureKey'] || !call.fields['userId'] || !call.fields['alias']) return refuse(401, 'unauthorized');
+    if (!call.fields['secureKey'] || !call.fields['userId'] || !call.fields['alias'])
+      return refuse(401, 'unauthorized');
     if (call.fields['secureKey'] !== `key-${count}`) return refuse(401, 'invalid_token');
     if (rest[0] !== chatId) return refuse(404, 'not_found');
     const action = rest.slice(1).join('/');
     const position = call.fields['transcriptPosition'];
     const blocked = ['send', 'startTyping', 'stopTyping', 'customNotice', 'updateData', 'file'];
-    if (ended && blocked.includes(action)) return answer(409, { statusCode: 2, chatEnded: true, error: { code: 'conflict' } });
+    if (ended && blocked.includes(action))
+      return answer(409, { statusCode: 2, chatEnded: true, error: { code: 'conflict' } });
     switch (action) {
-      case 'refresh': return reply(queued(), position ?? '1');
+      case 'refresh':
+        return reply(queued(), position ?? '1');
       case 'send':
         log.add('Message', call.fields['message'] ?? '', visitor);
         return reply({}, position);
@@ -152,16 +201,36 @@ export function fakeGms() {
         }
         return reply({}, position);
       case 'file/limits':
-        return answer(200, { statusCode: 0, chatEnded: ended, messages: [{ type: 'Notice', text: '', utcTime: 1,
-          from: { nickname: '', participantId: 'system', type: 'External' },
-          userData: { 'upload-max-file-size': '1000', 'upload-file-types': 'png:txt', 'upload-need-agent': 'false' } }] });
+        return answer(200, {
+          statusCode: 0,
+          chatEnded: ended,
+          messages: [
+            {
+              type: 'Notice',
+              text: '',
+              utcTime: 1,
+              from: { nickname: '', participantId: 'system', type: 'External' },
+              userData: {
+                'upload-max-file-size': '1000',
+                'upload-file-types': 'png:txt',
+                'upload-need-agent': 'false',
+              },
+            },
+          ],
+        });
       case 'file': {
         const name = call.file?.name ?? '';
-        const data = { 'file-id': 'f1', 'file-name': name, 'file-size': String(call.file?.size ?? 0), 'file-type': 'text/plain' };
+        const data = {
+          'file-id': 'f1',
+          'file-name': name,
+          'file-size': String(call.file?.size ?? 0),
+          'file-type': 'text/plain',
+        };
         log.add('FileUploaded', name, visitor, { userData: data });
         return answer(200, { statusCode: 0, userData: data });
       }
-      default: return refuse(404, 'not_found');
+      default:
+        return refuse(404, 'not_found');
     }
   };
 
@@ -175,7 +244,11 @@ export function fakeGms() {
 
   return {
     fetch: fetch as unknown as typeof globalThis.fetch,
-    calls, notices, userData, typing, log,
+    calls,
+    notices,
+    userData,
+    typing,
+    log,
     chatId: () => chatId,
     join() {
       place = undefined;
@@ -225,17 +298,28 @@ export function fakeV3() {
     waiters = [];
     for (const wake of woken) wake();
   };
-  const v3 = (entries: Entry[]) => entries.map(({ utcTime, ...rest }) => ({
-    ...rest, type: rest.type === 'Message' ? 'Text' : rest.type, timestamp: new Date(utcTime).toISOString(),
-  }));
+  const v3 = (entries: Entry[]) =>
+    entries.map(({ utcTime, ...rest }) => ({
+      ...rest,
+      type: rest.type === 'Message' ? 'Text' : rest.type,
+      timestamp: new Date(utcTime).toISOString(),
+    }));
   const ok = (data: unknown) => answer(200, { operationId: 'op', data });
   const refuse = (status: number, code: string, statusCode = code.toUpperCase()) =>
-    answer(status, { operationId: 'op', status: { code: statusCode, message: code }, error: { code, message: code, details: {} } });
+    answer(status, {
+      operationId: 'op',
+      status: { code: statusCode, message: code },
+      error: { code, message: code, details: {} },
+    });
   const news = (after: number, count?: number) => {
     const found = log.entries.filter((e) => (e.index ?? 0) > after);
     const page = count ? found.slice(0, count) : found;
-    return { messages: v3(page), index: Math.max(after, page.length ? page[page.length - 1]!.index! : log.last()), chatEnded: ended,
-      ...(place && !ended ? { queuePosition: place } : {}) };
+    return {
+      messages: v3(page),
+      index: Math.max(after, page.length ? page[page.length - 1]!.index! : log.last()),
+      chatEnded: ended,
+      ...(place && !ended ? { queuePosition: place } : {}),
+    };
   };
 
   const route = async (call: RestCall, url: URL): Promise<Response> => {
@@ -243,7 +327,10 @@ export function fakeV3() {
     if (rest.length === 0 && call.method === 'POST') {
       count++;
       sessionId = `sess-${count}`;
-      const claims = btoa(JSON.stringify({ sessionId, participantId: visitor.id })).replace(/=+$/, '');
+      const claims = btoa(JSON.stringify({ sessionId, participantId: visitor.id })).replace(
+        /=+$/,
+        '',
+      );
       token = `h.${claims}.sig${count}`;
       ended = false;
       log.reset();
@@ -261,14 +348,17 @@ export function fakeV3() {
       if (count) return ok(news(after, Number(count)));
       // The long poll: answer once there is news (or the chat ended).
       const epoch = expiries;
-      while (!ended && log.last() <= after && expiries === epoch) await new Promise<void>((resolve) => waiters.push(resolve));
+      while (!ended && log.last() <= after && expiries === epoch)
+        await new Promise<void>((resolve) => waiters.push(resolve));
       return ok(news(after));
     }
     if (ended && call.method !== 'DELETE') return refuse(409, 'conflict', 'INVALID_SESSION');
     const data = (call.json as { data?: Record<string, unknown> } | undefined)?.data ?? {};
     if (what === 'messages' && call.method === 'POST') {
       if (data['type'] !== 'Text') {
-        typing.push(data['text'] ? `${String(data['type'])}:${String(data['text'])}` : String(data['type']));
+        typing.push(
+          data['text'] ? `${String(data['type'])}:${String(data['text'])}` : String(data['type']),
+        );
         return ok({});
       }
       const made = log.add('Message', String(data['text']), visitor);
@@ -311,7 +401,10 @@ export function fakeV3() {
 
   return {
     fetch: fetch as unknown as typeof globalThis.fetch,
-    calls, userData, typing, log,
+    calls,
+    userData,
+    typing,
+    log,
     sessionId: () => sessionId,
     token: () => token,
     join() {

@@ -81,7 +81,9 @@ export function fakeServer() {
 
   const live = (): FakeSocket[] => sockets.filter((s) => !s.closed && s.sent.length > 0);
   const frame = (type: string, eventBody: unknown) => ({
-    topicName: `v2.conversations.chats.${conversation}.${type}`, eventBody, metadata: { type },
+    topicName: `v2.conversations.chats.${conversation}.${type}`,
+    eventBody,
+    metadata: { type },
   });
   const broadcast = (type: string, body: unknown): void => {
     for (const socket of live()) socket.push(frame(type, body));
@@ -91,7 +93,11 @@ export function fakeServer() {
   const post = (sender: string, body: string, bodyType = 'standard', silent = false): Msg => {
     const index = nextIndex++;
     const message: Msg = {
-      id: `msg-${index}`, index, body, bodyType, sender: { id: sender },
+      id: `msg-${index}`,
+      index,
+      body,
+      bodyType,
+      sender: { id: sender },
       timestamp: new Date(Date.UTC(2026, 0, 1, 0, 0, index)).toISOString(),
     };
     messages.push(message);
@@ -99,18 +105,28 @@ export function fakeServer() {
     return message;
   };
 
-  const create = (customer = 'Visitor'): { id: string; jwt: string; eventStreamUri: string;
-    member: { id: string } } => {
+  const create = (
+    customer = 'Visitor',
+  ): { id: string; jwt: string; eventStreamUri: string; member: { id: string } } => {
     count++;
     conversation = `conv-${count}`;
     jwt = `jwt-${count}`;
     members.clear();
     messages.length = 0;
     nextIndex = 1;
-    members.set('cust-1', { id: 'cust-1', displayName: customer, role: 'CUSTOMER', state: 'CONNECTED' });
+    members.set('cust-1', {
+      id: 'cust-1',
+      displayName: customer,
+      role: 'CUSTOMER',
+      state: 'CONNECTED',
+    });
     post('cust-1', '', 'member-join');
-    return { id: conversation, jwt, eventStreamUri: `wss://api.example.test/stream/${conversation}`,
-      member: { id: 'cust-1' } };
+    return {
+      id: conversation,
+      jwt,
+      eventStreamUri: `wss://api.example.test/stream/${conversation}`,
+      member: { id: 'cust-1' },
+    };
   };
 
   /** A message kind visitors never see: it takes an index, and nothing shows it. */
@@ -128,7 +144,10 @@ export function fakeServer() {
     if (!member) return;
     member.state = 'DISCONNECTED';
     post(id, '', 'member-leave');
-    broadcast('member-change', { conversation: { id: conversation }, member: { id, state: 'DISCONNECTED' } });
+    broadcast('member-change', {
+      conversation: { id: conversation },
+      member: { id, state: 'DISCONNECTED' },
+    });
   };
 
   const answer = (status: number, body: unknown): Response =>
@@ -146,13 +165,16 @@ export function fakeServer() {
     if (rest[0] !== conversation) return error(404, 'not_found');
     const [, what, id, action] = rest;
     if (what === 'messages' && call.method === 'GET') {
-      const indexOf = (id: string | null): number | undefined => messages.find((m) => m.id === id)?.index;
+      const indexOf = (id: string | null): number | undefined =>
+        messages.find((m) => m.id === id)?.index;
       const after = indexOf(call.query.get('after')) ?? 0;
       const before = indexOf(call.query.get('before')) ?? Infinity;
       const max = Number(call.query.get('maxResults') ?? 100);
       const between = messages.filter((m) => m.index > after && m.index < before);
-      const page = call.query.get('sortOrder') === 'ascending'
-        ? between.slice(0, max) : between.reverse().slice(0, max);
+      const page =
+        call.query.get('sortOrder') === 'ascending'
+          ? between.slice(0, max)
+          : between.reverse().slice(0, max);
       return answer(200, { entities: page });
     }
     if (what !== 'members') return error(404, 'not_found');
@@ -175,7 +197,9 @@ export function fakeServer() {
     const url = new URL(String(input));
     const headers = new Headers(init?.headers);
     const call: Call = {
-      method: init?.method ?? 'GET', path: url.pathname, query: url.searchParams,
+      method: init?.method ?? 'GET',
+      path: url.pathname,
+      query: url.searchParams,
       auth: headers.get('Authorization'),
       body: typeof init?.body === 'string' ? JSON.parse(init.body) : undefined,
     };
@@ -208,8 +232,11 @@ export function fakeServer() {
     /** Tell every socket where the visitor stands in the queue. */
     queue(position: number, estimatedWaitSeconds: number) {
       for (const socket of live()) {
-        socket.push({ topicName: 'channel.metadata', eventBody: { conversationId: conversation, position,
-          estimatedWaitSeconds }, metadata: { type: 'queue-position' } });
+        socket.push({
+          topicName: 'channel.metadata',
+          eventBody: { conversationId: conversation, position, estimatedWaitSeconds },
+          metadata: { type: 'queue-position' },
+        });
       }
     },
     frame,

@@ -14,11 +14,17 @@ function existing(lastContact: number) {
   const server = fakeServer();
   const made = server.create();
   server.join('agent-1', 'Alice');
-  return { server, cookies: {
-    [`${V2C}JWtoken`]: made.jwt, [`${V2C}ConversationID`]: made.id,
-    [`${V2C}MemberID`]: made.member.id, [`${V2C}WS_URL`]: made.eventStreamUri,
-    [`${V2C}LastMsgId`]: 'msg-2', [PING]: String(lastContact),
-  } };
+  return {
+    server,
+    cookies: {
+      [`${V2C}JWtoken`]: made.jwt,
+      [`${V2C}ConversationID`]: made.id,
+      [`${V2C}MemberID`]: made.member.id,
+      [`${V2C}WS_URL`]: made.eventStreamUri,
+      [`${V2C}LastMsgId`]: 'msg-2',
+      [PING]: String(lastContact),
+    },
+  };
 }
 
 describe('restoreTimeout', () => {

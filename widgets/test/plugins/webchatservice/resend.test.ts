@@ -19,7 +19,10 @@ afterEach(() => {
  * `fetch`, except that the answer to the first call of each kind `kindOf` names is lost after
  * the server took the call: the case an idempotency key is for.
  */
-function losing(fetch: typeof globalThis.fetch, kindOf: (url: string, init?: RequestInit) => string | undefined) {
+function losing(
+  fetch: typeof globalThis.fetch,
+  kindOf: (url: string, init?: RequestInit) => string | undefined,
+) {
   const lost = new Set<string>();
   return (async (input: RequestInfo | URL, init?: RequestInit) => {
     const answer = await fetch(input, init);
@@ -36,7 +39,9 @@ function losing(fetch: typeof globalThis.fetch, kindOf: (url: string, init?: Req
 function picked(name: string): HTMLInputElement {
   const input = document.createElement('input');
   input.type = 'file';
-  Object.defineProperty(input, 'files', { value: [new File(['hi'], name, { type: 'text/plain' })] });
+  Object.defineProperty(input, 'files', {
+    value: [new File(['hi'], name, { type: 'text/plain' })],
+  });
   return input;
 }
 
@@ -54,7 +59,11 @@ describe('sendOnce', () => {
   it('retries a send without an answer or with a 5xx twice, with the same key, then gives up', async () => {
     vi.useFakeTimers();
     const keys: string[] = [];
-    const failures = [{ status: 0, code: 'timeout' }, { status: 503, code: 'unavailable' }, { status: 0, code: 'network' }];
+    const failures = [
+      { status: 0, code: 'timeout' },
+      { status: 503, code: 'unavailable' },
+      { status: 0, code: 'network' },
+    ];
     const sent = sendOnce(async (key) => {
       keys.push(key);
       throw failures[keys.length - 1];
@@ -69,14 +78,20 @@ describe('sendOnce', () => {
   it('does not retry what the server refused (4xx), nor what succeeded', async () => {
     const keys: string[] = [];
     const refused = { status: 409, code: 'idempotency_conflict' };
-    expect(await reasonOf(sendOnce(async (key) => {
-      keys.push(key);
-      throw refused;
-    }))).toBe(refused);
-    expect(await sendOnce(async (key) => {
-      keys.push(key);
-      return 'ok';
-    })).toBe('ok');
+    expect(
+      await reasonOf(
+        sendOnce(async (key) => {
+          keys.push(key);
+          throw refused;
+        }),
+      ),
+    ).toBe(refused);
+    expect(
+      await sendOnce(async (key) => {
+        keys.push(key);
+        return 'ok';
+      }),
+    ).toBe('ok');
     expect(keys).toHaveLength(2);
     expect(keys[0]).not.toBe(keys[1]);
   });
@@ -95,7 +110,11 @@ describe('each transport sends a key per message and reuses it on a retry', () =
     const gms = fakeGms();
     const kindOf = (url: string): string | undefined =>
       url.includes('/send?') ? 'send' : url.includes('/file?') ? 'file' : undefined;
-    const s = await boot({ webchat: { dataURL: GMS_URL } }, {}, withFetch(losing(gms.fetch, kindOf)));
+    const s = await boot(
+      { webchat: { dataURL: GMS_URL } },
+      {},
+      withFetch(losing(gms.fetch, kindOf)),
+    );
     await s.bus.command('WebChatService.startChat', { firstname: 'Ann' });
     await s.bus.command('WebChatService.sendMessage', { message: 'one' });
     await s.bus.command('WebChatService.sendMessage', { message: 'two' });
@@ -117,13 +136,22 @@ describe('each transport sends a key per message and reuses it on a retry', () =
       if (url.endsWith('/messages') && String(init.body).includes('"Text"')) return 'send';
       return url.endsWith('/images') ? 'image' : undefined;
     };
-    const s = await boot({ webchat: { transport: { type: 'pureengage-v3-rest', dataURL: V3_URL } } }, {},
-      withFetch(losing(v3.fetch, kindOf)));
+    const s = await boot(
+      { webchat: { transport: { type: 'pureengage-v3-rest', dataURL: V3_URL } } },
+      {},
+      withFetch(losing(v3.fetch, kindOf)),
+    );
     await s.bus.command('WebChatService.startChat', { firstname: 'Ann' });
     await s.bus.command('WebChatService.sendMessage', { message: 'one' });
     await s.bus.command('WebChatService.sendMessage', { message: 'two' });
-    const sends = v3.calls.filter((c) => c.method === 'POST' && (c.json as { data?: { type?: string } }).data?.type === 'Text');
-    expect(sends.map((c) => (c.json as { data: { text: string } }).data.text)).toEqual(['one', 'one', 'two']);
+    const sends = v3.calls.filter(
+      (c) => c.method === 'POST' && (c.json as { data?: { type?: string } }).data?.type === 'Text',
+    );
+    expect(sends.map((c) => (c.json as { data: { text: string } }).data.text)).toEqual([
+      'one',
+      'one',
+      'two',
+    ]);
     expectKeys(sends.map((c) => (c.json as { idempotencyKey?: string }).idempotencyKey));
     await s.bus.command('WebChatService.sendFile', { files: picked('a.txt') });
     await s.bus.command('WebChatService.sendFile', { files: picked('b.txt') });

@@ -8,9 +8,21 @@ import { boot, received, settle } from './setup';
 type Gms = ReturnType<typeof fakeGms>;
 const last = <T>(list: T[]): T | undefined => list[list.length - 1];
 /** The REST polling events the shared setup does not record. */
-const OWN_EVENTS = ['clientTypingStopped', 'sleeping', 'waking', 'chatServerWentOffline', 'chatServerBackOnline',
-  'pollingStarted', 'pollingStopped'];
-const NAMES = ['webchat.state.session', 'webchat.state.keys', 'webchat.state.index', 'webchat.state.ping'];
+const OWN_EVENTS = [
+  'clientTypingStopped',
+  'sleeping',
+  'waking',
+  'chatServerWentOffline',
+  'chatServerBackOnline',
+  'pollingStarted',
+  'pollingStopped',
+];
+const NAMES = [
+  'webchat.state.session',
+  'webchat.state.keys',
+  'webchat.state.index',
+  'webchat.state.ping',
+];
 
 afterEach(() => {
   delete window._genesys;
@@ -18,19 +30,30 @@ afterEach(() => {
   localStorage.clear();
 });
 
-const config = (webchat: Record<string, unknown> = {}) => ({ webchat: { dataURL: GMS_URL, ...webchat } });
+const config = (webchat: Record<string, unknown> = {}) => ({
+  webchat: { dataURL: GMS_URL, ...webchat },
+});
 
-async function start(gms: Gms = fakeGms(), webchat: Record<string, unknown> = {}, cookies: Record<string, string> = {}) {
+async function start(
+  gms: Gms = fakeGms(),
+  webchat: Record<string, unknown> = {},
+  cookies: Record<string, string> = {},
+) {
   vi.useFakeTimers({ shouldAdvanceTime: true });
   const s = await boot(config(webchat), cookies, withFetch(gms.fetch));
-  for (const name of OWN_EVENTS) s.bus.subscribe(`WebChatService.${name}`, (event) => s.events.push(event));
+  for (const name of OWN_EVENTS)
+    s.bus.subscribe(`WebChatService.${name}`, (event) => s.events.push(event));
   return { ...s, gms };
 }
 
 async function chatting(webchat: Record<string, unknown> = {}) {
   const s = await start(fakeGms(), webchat);
   const started = s.bus.command('WebChatService.startChat', {
-    firstname: 'Ann', lastname: 'Lee', email: 'ann@example.test', subject: 'Help', userData: { order: 42 },
+    firstname: 'Ann',
+    lastname: 'Lee',
+    email: 'ann@example.test',
+    subject: 'Help',
+    userData: { order: 42 },
   });
   await vi.advanceTimersByTimeAsync(100);
   await started;
@@ -47,7 +70,8 @@ describe('WebChatService on REST polling (no transport.type)', () => {
   it('sends the newest typing preview once the throttle allows, and none after the message', async () => {
     const { gms, bus } = await chatting();
     const started = () => gms.typing.filter((t) => t.startsWith('startTyping:'));
-    for (const text of ['W', 'Wh', 'Where is']) await bus.command('WebChatService.sendTyping', { message: text });
+    for (const text of ['W', 'Wh', 'Where is'])
+      await bus.command('WebChatService.sendTyping', { message: text });
     expect(started()).toEqual(['startTyping:W']);
     await tick(2100);
     expect(started()).toEqual(['startTyping:W', 'startTyping:Where is']);
@@ -64,18 +88,44 @@ describe('WebChatService on REST polling (no transport.type)', () => {
     const { gms, bus, cookie } = s;
     const request = gms.calls[0]!;
     expect(request.path).toBe('/genesys/2/chat/support/');
-    expect(request.fields).toMatchObject({ nickname: 'Ann Lee', firstName: 'Ann', lastName: 'Lee',
-      emailAddress: 'ann@example.test', subject: 'Help', text: '', 'userData[order]': '42',
-      'userData[_genesys_source]': 'web' });
+    expect(request.fields).toMatchObject({
+      nickname: 'Ann Lee',
+      firstName: 'Ann',
+      lastName: 'Lee',
+      emailAddress: 'ann@example.test',
+      subject: 'Help',
+      text: '',
+      'userData[order]': '42',
+      'userData[_genesys_source]': 'web',
+    });
     expect(request.fields['secureKey']).toBeUndefined();
-    expect(s.named('started')[0]?.data).toEqual({ data: { sessionID: 'chat-1', chatId: 'chat-1',
-      alias: 'frontdesk', userId: 'cust-1', secureKey: 'key-1' } });
+    expect(s.named('started')[0]?.data).toEqual({
+      data: {
+        sessionID: 'chat-1',
+        chatId: 'chat-1',
+        alias: 'frontdesk',
+        userId: 'cust-1',
+        secureKey: 'key-1',
+      },
+    });
     expect(cookie('webchat.state.session')).toBe('chat-1');
-    expect(JSON.parse(cookie('webchat.state.keys')!)).toEqual({ alias: 'frontdesk', userId: 'cust-1', secureKey: 'key-1' });
+    expect(JSON.parse(cookie('webchat.state.keys')!)).toEqual({
+      alias: 'frontdesk',
+      userId: 'cust-1',
+      secureKey: 'key-1',
+    });
     expect(cookie('webchat.state.index')).toBe('1');
     expect(Number(cookie('webchat.state.ping'))).toBeGreaterThan(0);
-    expect(gms.calls.slice(1).every((c) => c.fields['secureKey'] === 'key-1' && c.fields['alias'] === 'frontdesk'
-      && c.fields['userId'] === 'cust-1')).toBe(true);
+    expect(
+      gms.calls
+        .slice(1)
+        .every(
+          (c) =>
+            c.fields['secureKey'] === 'key-1' &&
+            c.fields['alias'] === 'frontdesk' &&
+            c.fields['userId'] === 'cust-1',
+        ),
+    ).toBe(true);
 
     gms.join();
     gms.say('Hello Ann');
@@ -85,7 +135,11 @@ describe('WebChatService on REST polling (no transport.type)', () => {
     await bus.command('WebChatService.sendMessage', { message: 'Hi Alice' });
     await settle();
     const send = gms.named('send')[0]!;
-    expect(send.fields).toMatchObject({ message: 'Hi Alice', messageType: 'text', transcriptPosition: '4' });
+    expect(send.fields).toMatchObject({
+      message: 'Hi Alice',
+      messageType: 'text',
+      transcriptPosition: '4',
+    });
     expect(cookie('webchat.state.index')).toBe('4');
     expect(received(s)).toEqual([
       { index: 1, type: 'ParticipantJoined', text: '', from: 'Client', restoring: false },
@@ -116,18 +170,29 @@ describe('WebChatService on REST polling (no transport.type)', () => {
   });
 
   it('polls at pollRate, fast after activity, slowing by pollRateMult back to pollRateMax', async () => {
-    const s = await chatting({ pollRate: 3000, pollRateMin: 500, pollRateMult: 2, pollRateMax: 3000 });
+    const s = await chatting({
+      pollRate: 3000,
+      pollRateMin: 500,
+      pollRateMult: 2,
+      pollRateMax: 3000,
+    });
     // The chat's first messages were activity too: let the rate settle first.
     await tick(10000);
     const settled = Date.now();
     await tick(7000);
-    const quiet = s.gms.named('refresh').map((c) => c.at).filter((at) => at >= settled);
+    const quiet = s.gms
+      .named('refresh')
+      .map((c) => c.at)
+      .filter((at) => at >= settled);
     const gaps = quiet.slice(1).map((at, i) => at - quiet[i]!);
     expect(gaps.every((gap) => gap >= 2900 && gap <= 3300)).toBe(true);
     await s.bus.command('WebChatService.sendMessage', { message: 'now' });
     const sent = Date.now();
     await tick(7000);
-    const after = s.gms.named('refresh').map((c) => c.at).filter((at) => at >= sent);
+    const after = s.gms
+      .named('refresh')
+      .map((c) => c.at)
+      .filter((at) => at >= sent);
     const steps = [after[0]! - sent, ...after.slice(1).map((at, i) => at - after[i]!)].slice(0, 4);
     expect(steps.map((step) => Math.round(step / 250) * 250)).toEqual([500, 1000, 2000, 3000]);
   });
@@ -135,8 +200,11 @@ describe('WebChatService on REST polling (no transport.type)', () => {
   it('counts "chat server offline" answers to pollExceptionLimit, and tells when it is back', async () => {
     const s = await chatting({ pollExceptionLimit: 3 });
     await tick(10000);
-    const offline = () => s.events.filter((e) => e.event === 'WebChatService.chatServerWentOffline');
-    s.gms.setOverride((call) => call.path.endsWith('/refresh') ? [503, { statusCode: 1, messages: [] }] : undefined);
+    const offline = () =>
+      s.events.filter((e) => e.event === 'WebChatService.chatServerWentOffline');
+    s.gms.setOverride((call) =>
+      call.path.endsWith('/refresh') ? [503, { statusCode: 1, messages: [] }] : undefined,
+    );
     const base = s.gms.named('refresh').length;
     const failures = () => s.gms.named('refresh').length - base;
     while (failures() < 2) await tick(250);
@@ -149,7 +217,9 @@ describe('WebChatService on REST polling (no transport.type)', () => {
     s.gms.setOverride(undefined);
     s.gms.say('still here');
     await tick(3100);
-    expect(s.events.filter((e) => e.event === 'WebChatService.chatServerBackOnline')).toHaveLength(1);
+    expect(s.events.filter((e) => e.event === 'WebChatService.chatServerBackOnline')).toHaveLength(
+      1,
+    );
     expect(received(s).map((m) => m.text)).toContain('still here');
     expect(s.named('ended')).toHaveLength(0);
   });
@@ -157,7 +227,10 @@ describe('WebChatService on REST polling (no transport.type)', () => {
   it('sleeps while the page is hidden and cancels the idle timer on waking (sleepEnabled)', async () => {
     const s = await chatting({ sleepEnabled: true, pollRateSleep: 20000 });
     const hidden = (on: boolean): void => {
-      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => on ? 'hidden' : 'visible' });
+      Object.defineProperty(document, 'visibilityState', {
+        configurable: true,
+        get: () => (on ? 'hidden' : 'visible'),
+      });
       document.dispatchEvent(new Event('visibilitychange'));
     };
     try {
@@ -204,9 +277,16 @@ describe('WebChatService on REST polling (no transport.type)', () => {
 
   it('refuses a restore after restoreTimeout counted from state.ping, and clears the cookies', async () => {
     const gms = fakeGms();
-    const cookies = { 'webchat.state.session': 'chat-1',
-      'webchat.state.keys': JSON.stringify({ alias: 'frontdesk', userId: 'cust-1', secureKey: 'key-1' }),
-      'webchat.state.index': '3', 'webchat.state.ping': String(Date.now() - 61000) };
+    const cookies = {
+      'webchat.state.session': 'chat-1',
+      'webchat.state.keys': JSON.stringify({
+        alias: 'frontdesk',
+        userId: 'cust-1',
+        secureKey: 'key-1',
+      }),
+      'webchat.state.index': '3',
+      'webchat.state.ping': String(Date.now() - 61000),
+    };
     const s = await start(gms, {}, cookies);
     await tick(50);
     expect(s.named('restoreTimeout')).toHaveLength(1);
@@ -229,7 +309,11 @@ describe('WebChatService on REST polling (no transport.type)', () => {
     const first = await chatting();
     first.gms.say('kept');
     const cookies = Object.fromEntries(NAMES.map((name) => [name, first.cookie(name)!]));
-    cookies['webchat.state.keys'] = JSON.stringify({ alias: 'frontdesk', userId: 'cust-1', secureKey: 'key-1x' });
+    cookies['webchat.state.keys'] = JSON.stringify({
+      alias: 'frontdesk',
+      userId: 'cust-1',
+      secureKey: 'key-1x',
+    });
     const s = await start(first.gms, {}, cookies);
     await tick(50);
     const failed = s.named('restoreFailed');
@@ -261,8 +345,11 @@ describe('WebChatService on REST polling (no transport.type)', () => {
     window.dispatchEvent(new Event('online'));
     await tick(100);
     expect(s.named('reconnected')).toHaveLength(1);
-    s.gms.setOverride((call) => call.path.endsWith('/refresh')
-      ? [404, { statusCode: 2, error: { code: 'not_found', message: 'gone' } }] : undefined);
+    s.gms.setOverride((call) =>
+      call.path.endsWith('/refresh')
+        ? [404, { statusCode: 2, error: { code: 'not_found', message: 'gone' } }]
+        : undefined,
+    );
     await tick(3100);
     expect(s.named('sessionLost')).toHaveLength(1);
     expect(s.named('ended')).toHaveLength(1);
@@ -276,22 +363,36 @@ describe('WebChatService on REST polling (no transport.type)', () => {
     expect(last(gms.notices)?.['message']).toBe('hello there');
     await bus.command('WebChatService.updateUserData', { cart: 3 });
     expect(last(gms.userData)).toMatchObject({ 'userData[cart]': '3' });
-    const limits = await bus.command('WebChatService.getFileLimits') as { messages: { userData: object }[] };
+    const limits = (await bus.command('WebChatService.getFileLimits')) as {
+      messages: { userData: object }[];
+    };
     expect(limits.messages[0]?.userData).toMatchObject({ 'upload-file-types': 'png:txt' });
     const input = document.createElement('input');
     input.type = 'file';
-    Object.defineProperty(input, 'files', { value: [new File(['hi'], 'note.txt', { type: 'text/plain' })] });
-    const uploaded = await bus.command('WebChatService.sendFile', { files: input }) as { userData: object };
+    Object.defineProperty(input, 'files', {
+      value: [new File(['hi'], 'note.txt', { type: 'text/plain' })],
+    });
+    const uploaded = (await bus.command('WebChatService.sendFile', { files: input })) as {
+      userData: object;
+    };
     expect(uploaded.userData).toMatchObject({ 'file-name': 'note.txt' });
     expect(last(gms.calls)?.file?.name).toBe('note.txt');
-    expect(await reasonOf(bus.command('WebChatService.sendFile', { files: {} }))).toMatch(/No file/);
-    const submit = vi.spyOn(HTMLFormElement.prototype, 'submit').mockImplementation(() => undefined);
+    expect(await reasonOf(bus.command('WebChatService.sendFile', { files: {} }))).toMatch(
+      /No file/,
+    );
+    const submit = vi
+      .spyOn(HTMLFormElement.prototype, 'submit')
+      .mockImplementation(() => undefined);
     await bus.command('WebChatService.downloadFile', { fileId: 'f1' });
     const form = submit.mock.contexts[0] as HTMLFormElement;
     expect(form.action).toBe(`${GMS_URL}/chat-1/file/f1/download`);
     expect(form.method.toLowerCase()).toBe('post');
     expect(form.target).toBe('_blank');
-    expect(Object.fromEntries(new FormData(form))).toEqual({ alias: 'frontdesk', userId: 'cust-1', secureKey: 'key-1' });
+    expect(Object.fromEntries(new FormData(form))).toEqual({
+      alias: 'frontdesk',
+      userId: 'cust-1',
+      secureKey: 'key-1',
+    });
     await tick(3100);
     expect(received(s).map((m) => m.type)).toContain('FileUploaded');
   });
@@ -335,7 +436,8 @@ describe('WebChatService on REST polling (no transport.type)', () => {
 });
 
 describe('REST polling tells a waiting visitor their place', () => {
-  const places = (s: Awaited<ReturnType<typeof start>>) => s.named('queuePosition').map((e) => e.data);
+  const places = (s: Awaited<ReturnType<typeof start>>) =>
+    s.named('queuePosition').map((e) => e.data);
 
   it('publishes queuePosition from refresh answers until an agent joins', async () => {
     const s = await chatting();
@@ -345,7 +447,10 @@ describe('REST polling tells a waiting visitor their place', () => {
     gms.queue({ position: 2, estimatedWaitSeconds: 120 });
     await tick(3100);
     expect(last(places(s))).toEqual({ position: 2, estimatedWaitSeconds: 120 });
-    expect(bus.data('WebChatService.queuePosition')).toEqual({ position: 2, estimatedWaitSeconds: 120 });
+    expect(bus.data('WebChatService.queuePosition')).toEqual({
+      position: 2,
+      estimatedWaitSeconds: 120,
+    });
     gms.queue({ position: 1, estimatedWaitSeconds: 45 });
     await tick(3100);
     expect(last(places(s))).toEqual({ position: 1, estimatedWaitSeconds: 45 });
@@ -369,15 +474,27 @@ describe('REST polling tells a waiting visitor their place', () => {
       return undefined;
     });
     await tick(3100);
-    const order = s.events.map((e) => e.event.split('.')[1]).filter((name) => name === 'queuePosition' || name === 'agentConnected');
+    const order = s.events
+      .map((e) => e.event.split('.')[1])
+      .filter((name) => name === 'queuePosition' || name === 'agentConnected');
     expect(order).toEqual(['queuePosition', 'agentConnected']);
   });
 
   it('ignores a malformed place', async () => {
     const s = await chatting();
-    s.gms.setOverride((call) => call.path.endsWith('/refresh')
-      ? [200, { statusCode: 0, messages: [], chatEnded: false, queuePosition: { position: 'first', estimatedWaitSeconds: -1 } }]
-      : undefined);
+    s.gms.setOverride((call) =>
+      call.path.endsWith('/refresh')
+        ? [
+            200,
+            {
+              statusCode: 0,
+              messages: [],
+              chatEnded: false,
+              queuePosition: { position: 'first', estimatedWaitSeconds: -1 },
+            },
+          ]
+        : undefined,
+    );
     await tick(3100);
     expect(s.gms.named('refresh').length).toBeGreaterThan(1);
     expect(places(s)).toEqual([]);

@@ -12,10 +12,16 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-async function chat(transport: Record<string, unknown> = {}, webchat: Record<string, unknown> = {}) {
+async function chat(
+  transport: Record<string, unknown> = {},
+  webchat: Record<string, unknown> = {},
+) {
   const started = await boot(v2Config(transport, webchat));
   await started.bus.command('WebChatService.startChat', {
-    firstname: 'Ann', lastname: 'Lee', email: 'ann@example.test', subject: 'Help',
+    firstname: 'Ann',
+    lastname: 'Lee',
+    email: 'ann@example.test',
+    subject: 'Help',
     userData: { order: 42 },
   });
   await settle();
@@ -31,13 +37,29 @@ describe('WebChatService on purecloud-v2-sockets', () => {
     expect(create.path).toBe('/api/v2/webchat/guest/conversations');
     expect(create.auth).toBeNull();
     expect(create.body).toMatchObject({
-      deploymentId: 'dep-1', organizationId: 'org-1', routingTarget: { targetType: 'QUEUE' },
-      memberInfo: { displayName: 'Ann Lee', role: 'CUSTOMER', customFields: {
-        firstName: 'Ann', lastName: 'Lee', email: 'ann@example.test', subject: 'Help', order: '42',
-        _genesys_source: 'web' } },
+      deploymentId: 'dep-1',
+      organizationId: 'org-1',
+      routingTarget: { targetType: 'QUEUE' },
+      memberInfo: {
+        displayName: 'Ann Lee',
+        role: 'CUSTOMER',
+        customFields: {
+          firstName: 'Ann',
+          lastName: 'Lee',
+          email: 'ann@example.test',
+          subject: 'Help',
+          order: '42',
+          _genesys_source: 'web',
+        },
+      },
     });
-    expect(s.named('started')[0]?.data).toEqual({ data: {
-      conversationId: 'conv-1', memberId: 'cust-1', eventStreamUri: 'wss://api.example.test/stream/conv-1' } });
+    expect(s.named('started')[0]?.data).toEqual({
+      data: {
+        conversationId: 'conv-1',
+        memberId: 'cust-1',
+        eventStreamUri: 'wss://api.example.test/stream/conv-1',
+      },
+    });
     expect(cookie(`${V2C}JWtoken`)).toBe('jwt-1');
     expect(cookie(`${V2C}ConversationID`)).toBe('conv-1');
     expect(cookie(`${V2C}MemberID`)).toBe('cust-1');
@@ -64,33 +86,51 @@ describe('WebChatService on purecloud-v2-sockets', () => {
     ]);
     const agentMessage = s.named('messageReceived')[2]!.data as Record<string, unknown>;
     expect(agentMessage).toMatchObject({
-      restoring: false, sessionData: { conversationId: 'conv-1' },
+      restoring: false,
+      sessionData: { conversationId: 'conv-1' },
       originalMessages: [{ id: 'msg-3', index: 3, body: 'Hello Ann' }],
-      messages: [{ index: 3, type: 'Message', text: 'Hello Ann', id: 'msg-3',
-        timestamp: Date.UTC(2026, 0, 1, 0, 0, 3), from: { id: 'agent-1', type: 'Agent', name: 'Alice' } }],
+      messages: [
+        {
+          index: 3,
+          type: 'Message',
+          text: 'Hello Ann',
+          id: 'msg-3',
+          timestamp: Date.UTC(2026, 0, 1, 0, 0, 3),
+          from: { id: 'agent-1', type: 'Agent', name: 'Alice' },
+        },
+      ],
     });
     expect(cookie(`${V2C}LastMsgId`)).toBe('msg-4');
 
     await bus.command('WebChatService.sendTyping', { message: 'preview' });
-    expect(last(server.calls)).toMatchObject({ method: 'POST',
-      path: '/api/v2/webchat/guest/conversations/conv-1/members/cust-1/typing' });
+    expect(last(server.calls)).toMatchObject({
+      method: 'POST',
+      path: '/api/v2/webchat/guest/conversations/conv-1/members/cust-1/typing',
+    });
 
     const transcript = await bus.command<{ messages: unknown[] }>('WebChatService.getTranscript');
     expect(transcript.messages).toHaveLength(4);
-    const agents = await bus.command<{ agents: Record<string, { name: string; connected: boolean }> }>(
-      'WebChatService.getAgents');
+    const agents = await bus.command<{
+      agents: Record<string, { name: string; connected: boolean }>;
+    }>('WebChatService.getAgents');
     expect(agents.agents['agent-1']).toMatchObject({ name: 'Alice', connected: true });
 
     await bus.command('WebChatService.endChat');
     await settle();
-    expect(last(server.calls)).toMatchObject({ method: 'DELETE',
-      path: '/api/v2/webchat/guest/conversations/conv-1/members/cust-1' });
+    expect(last(server.calls)).toMatchObject({
+      method: 'DELETE',
+      path: '/api/v2/webchat/guest/conversations/conv-1/members/cust-1',
+    });
     expect(s.named('ended')).toHaveLength(1);
     for (const name of COOKIES) expect(cookie(V2C + name)).toBeUndefined();
     expect(cookie('app.autoLoadList')).toBe('{"WebChatService":false}');
     expect(server.socket()?.closed).toBe(true);
-    await expect(bus.command('WebChatService.verifySession')).resolves.toEqual({ sessionActive: false });
-    const stats = await bus.command<{ endTime: number; duration: number }>('WebChatService.getStats');
+    await expect(bus.command('WebChatService.verifySession')).resolves.toEqual({
+      sessionActive: false,
+    });
+    const stats = await bus.command<{ endTime: number; duration: number }>(
+      'WebChatService.getStats',
+    );
     expect(stats.endTime).toBeGreaterThan(0);
   });
 
@@ -101,7 +141,8 @@ describe('WebChatService on purecloud-v2-sockets', () => {
     s.server.broadcast('typing-indicator', { sender: { id: 'agent-1' } });
     await settle();
     expect(s.named('agentTypingStarted')[0]?.data).toEqual({
-      from: { id: 'agent-1', name: 'Alice', type: 'Agent' } });
+      from: { id: 'agent-1', name: 'Alice', type: 'Agent' },
+    });
     expect(s.bus.data('WebChatService.agentTyping')).toBe(true);
     vi.advanceTimersByTime(3100);
     await settle();
@@ -125,42 +166,73 @@ describe('WebChatService on purecloud-v2-sockets', () => {
     expect(await reason('sendMessage', { message: 'x' })).toBe('There is no active chat session');
     expect(await reason('sendMessage', {})).toBe('No message text provided');
     expect(await reason('sendTyping')).toBe('There is no active chat session');
-    expect(await reason('sendFilteredMessage', { message: 'x', regex: /x/ })).toBe('No active chat session.');
+    expect(await reason('sendFilteredMessage', { message: 'x', regex: /x/ })).toBe(
+      'No active chat session.',
+    );
     expect(await reason('restore')).toBe('No chat session found to restore.');
-    expect(await reason('addPrefilter', { filters: 'x' })).toBe('Missing or invalid filters provided. '
-      + 'Please provide a regular expression or an array of regular expressions');
+    expect(await reason('addPrefilter', { filters: 'x' })).toBe(
+      'Missing or invalid filters provided. ' +
+        'Please provide a regular expression or an array of regular expressions',
+    );
     expect(await reason('addPrefilter', {})).toBe(R.BAD_FILTERS);
     expect(await reason('registerPreProcessor', {})).toBe(R.NO_PREPROCESSOR);
-    expect(await reason('startChat', { userData: '{oops' })).toBe('malformed JSON provided in userData property');
-    expect(await reason('fetchHistory')).toBe('Fetching messages history applies to only Asynchronous chat.');
-    await expect(none.bus.command('WebChatService.updateUserData', { a: 1 })).resolves.toEqual({ a: 1 });
+    expect(await reason('startChat', { userData: '{oops' })).toBe(
+      'malformed JSON provided in userData property',
+    );
+    expect(await reason('fetchHistory')).toBe(
+      'Fetching messages history applies to only Asynchronous chat.',
+    );
+    await expect(none.bus.command('WebChatService.updateUserData', { a: 1 })).resolves.toEqual({
+      a: 1,
+    });
     delete window._genesys;
 
     const s = await chat({}, { maxMessageLength: 5 });
     const active = (command: string, options?: object) =>
       reasonOf(s.bus.command(`WebChatService.${command}`, options));
     expect(await active('startChat')).toBe('There is already an active chat session');
-    expect(await active('sendMessage', { message: 'too long' }))
-      .toBe('Message length exceeds configured threshold of (5) characters');
-    expect(await active('sendCustomNotice', { message: 'x' }))
-      .toBe("This transport doesn't support sendCustomNotice command.");
+    expect(await active('sendMessage', { message: 'too long' })).toBe(
+      'Message length exceeds configured threshold of (5) characters',
+    );
+    expect(await active('sendCustomNotice', { message: 'x' })).toBe(
+      "This transport doesn't support sendCustomNotice command.",
+    );
     expect(await active('sendFile')).toBe("This transport doesn't support file uploads.");
     expect(await active('getFileLimits')).toBe("This transport doesn't support file uploads.");
     expect(await active('updateUserData', { a: 1 })).toBe(R.NO_USERDATA_UPDATE);
-    expect(await active('restore')).toBe('Chat session is already active, ignoring restore command.');
+    expect(await active('restore')).toBe(
+      'Chat session is already active, ignoring restore command.',
+    );
   });
 
   it('publishes error with the server envelope when the start fails', async () => {
     const server = fakeServer();
-    server.setOverride((call) => call.method === 'POST' ? [503, { error: {
-      code: 'queue_closed', message: 'Queue closed', details: { queue: 'q' } } }] : undefined);
+    server.setOverride((call) =>
+      call.method === 'POST'
+        ? [
+            503,
+            {
+              error: {
+                code: 'queue_closed',
+                message: 'Queue closed',
+                details: { queue: 'q' },
+              },
+            },
+          ]
+        : undefined,
+    );
     const s = await boot(v2Config(), {}, server);
     const reason = await reasonOf(s.bus.command('WebChatService.startChat', { nickname: 'x' }));
-    expect(reason).toEqual({ status: 503, code: 'queue_closed', message: 'Queue closed',
-      details: { queue: 'q' } });
+    expect(reason).toEqual({
+      status: 503,
+      code: 'queue_closed',
+      message: 'Queue closed',
+      details: { queue: 'q' },
+    });
     await settle();
     expect(s.named('error')[0]?.data).toMatchObject({
-      errors: [{ code: 'purecloud-v2-sockets-queue_closed', message: 'Queue closed' }] });
+      errors: [{ code: 'purecloud-v2-sockets-queue_closed', message: 'Queue closed' }],
+    });
     expect(s.cookie(`${V2C}ConversationID`)).toBeUndefined();
   });
 });
@@ -172,14 +244,24 @@ describe('registerTypingPreviewInput', () => {
       reasonOf(s.bus.command('WebChatService.registerTypingPreviewInput', { input }));
     const checkbox = document.createElement('input');
     checkbox.type = 'checkbox';
-    for (const bad of [undefined, 'textarea', { tagName: 'TEXTAREA' }, document.createElement('div'), checkbox]) {
+    for (const bad of [
+      undefined,
+      'textarea',
+      { tagName: 'TEXTAREA' },
+      document.createElement('div'),
+      checkbox,
+    ]) {
       const rejected = await reason(bad);
       expect(rejected).toBe(R.BAD_PREVIEW_INPUT);
-      expect(String(rejected).startsWith("Invalid value provided for the 'input' property")).toBe(true);
+      expect(String(rejected).startsWith("Invalid value provided for the 'input' property")).toBe(
+        true,
+      );
     }
     const text = document.createElement('input');
     text.type = 'text';
-    await expect(s.bus.command('WebChatService.registerTypingPreviewInput', { input: text })).resolves.toBeUndefined();
+    await expect(
+      s.bus.command('WebChatService.registerTypingPreviewInput', { input: text }),
+    ).resolves.toBeUndefined();
   });
 
   it('tells the agent the visitor is typing in the registered input (throttled)', async () => {
@@ -205,24 +287,42 @@ describe('pre-filters and pre-processors', () => {
     const s = await chat();
     const list = await s.bus.command('WebChatService.addPrefilter', { filters: [/^microapp:/i] });
     expect(list).toEqual([/^microapp:/i]);
-    expect(JSON.parse(s.cookie('webchat.state.filters')!)).toEqual(
-      { custom: [{ source: '^microapp:', flags: 'i' }] });
+    expect(JSON.parse(s.cookie('webchat.state.filters')!)).toEqual({
+      custom: [{ source: '^microapp:', flags: 'i' }],
+    });
     // Another tab adds a filter straight into the cookie: it applies here too.
-    s.setCookie('webchat.state.filters', JSON.stringify({ custom: [
-      { source: '^microapp:', flags: 'i' }, { source: 'secret', flags: 'g' }] }));
+    s.setCookie(
+      'webchat.state.filters',
+      JSON.stringify({
+        custom: [
+          { source: '^microapp:', flags: 'i' },
+          { source: 'secret', flags: 'g' },
+        ],
+      }),
+    );
     await s.bus.command('WebChatService.registerPreProcessor', {
-      preprocessor: (m: { text: string }) => ({ ...m, text: m.text.toUpperCase() }) });
+      preprocessor: (m: { text: string }) => ({ ...m, text: m.text.toUpperCase() }),
+    });
     s.server.join();
     s.server.post('agent-1', 'MicroApp:open');
     s.server.post('agent-1', 'a secret word');
     s.server.post('agent-1', 'a secret word again');
     s.server.post('agent-1', 'visible');
     s.server.post('agent-1', '{start:123456789}');
-    await s.bus.command('WebChatService.sendFilteredMessage', { message: 'token-7', regex: /^token-\d$/ });
+    await s.bus.command('WebChatService.sendFilteredMessage', {
+      message: 'token-7',
+      regex: /^token-\d$/,
+    });
     await settle();
-    expect(received(s).filter((m) => m.type === 'Message').map((m) => m.text)).toEqual(['VISIBLE']);
-    expect(JSON.parse(s.cookie('webchat.state.filters')!).custom).toContainEqual(
-      { source: '^token-\\d$', flags: '' });
+    expect(
+      received(s)
+        .filter((m) => m.type === 'Message')
+        .map((m) => m.text),
+    ).toEqual(['VISIBLE']);
+    expect(JSON.parse(s.cookie('webchat.state.filters')!).custom).toContainEqual({
+      source: '^token-\\d$',
+      flags: '',
+    });
     expect(last(s.server.messages)?.body).toBe('token-7');
     await s.bus.command('WebChatService.endChat');
     expect(s.cookie('webchat.state.filters')).toBeUndefined();
@@ -235,11 +335,16 @@ describe('restore from cookies', () => {
     const made = server.create();
     server.join('agent-1', 'Alice');
     server.post('agent-1', 'before the refresh');
-    return { server, cookies: {
-      [`${V2C}JWtoken`]: made.jwt, [`${V2C}ConversationID`]: made.id,
-      [`${V2C}MemberID`]: made.member.id, [`${V2C}WS_URL`]: made.eventStreamUri,
-      [`${V2C}LastMsgId`]: 'msg-3',
-    } };
+    return {
+      server,
+      cookies: {
+        [`${V2C}JWtoken`]: made.jwt,
+        [`${V2C}ConversationID`]: made.id,
+        [`${V2C}MemberID`]: made.member.id,
+        [`${V2C}WS_URL`]: made.eventStreamUri,
+        [`${V2C}LastMsgId`]: 'msg-3',
+      },
+    };
   }
 
   it('checks the own member, reopens the socket and replays the history flagged restoring', async () => {
@@ -247,12 +352,21 @@ describe('restore from cookies', () => {
     const s = await boot(v2Config(), cookies, server);
     await settle();
     expect(s.named('restored')[0]?.data).toEqual({ async: false });
-    expect(server.calls[0]).toMatchObject({ method: 'GET',
-      path: '/api/v2/webchat/guest/conversations/conv-1/members/cust-1', auth: 'Bearer jwt-1' });
+    expect(server.calls[0]).toMatchObject({
+      method: 'GET',
+      path: '/api/v2/webchat/guest/conversations/conv-1/members/cust-1',
+      auth: 'Bearer jwt-1',
+    });
     expect(server.socket()?.sent[0]).toEqual({ type: 'auth', token: 'jwt-1' });
-    expect(received(s).map((m) => [m.index, m.restoring])).toEqual([[1, true], [2, true], [3, true]]);
+    expect(received(s).map((m) => [m.index, m.restoring])).toEqual([
+      [1, true],
+      [2, true],
+      [3, true],
+    ]);
     expect(s.cookie('app.autoLoadList')).toBe('{"WebChatService":true}');
-    await expect(s.bus.command('WebChatService.verifySession')).resolves.toEqual({ sessionActive: true });
+    await expect(s.bus.command('WebChatService.verifySession')).resolves.toEqual({
+      sessionActive: true,
+    });
     server.post('agent-1', 'after');
     await settle();
     expect(last(received(s))).toMatchObject({ index: 4, restoring: false });
@@ -295,13 +409,19 @@ describe('connection', () => {
     const again = s.server.socket()!;
     expect(again).not.toBe(first);
     expect(again.sent[0]).toEqual({ type: 'auth', token: 'jwt-1' });
-    const catchUp = last(s.server.calls.filter((c) => c.path.endsWith('/messages') && c.method === 'GET'))!;
+    const catchUp = last(
+      s.server.calls.filter((c) => c.path.endsWith('/messages') && c.method === 'GET'),
+    )!;
     expect(catchUp.query.get('after')).toBe('msg-2');
     // At-least-once delivery: the server pushes one of them again.
     again.push(s.server.frame('message', s.server.messages[3]));
     await settle();
     expect(received(s).map((m) => m.index)).toEqual([1, 2, 3, 4]);
-    expect(received(s).slice(2).map((m) => m.text)).toEqual(['missed one', 'missed two']);
+    expect(
+      received(s)
+        .slice(2)
+        .map((m) => m.text),
+    ).toEqual(['missed one', 'missed two']);
   });
 
   it('drops the socket on the browser offline event and reconnects at once when online', async () => {

@@ -21,24 +21,54 @@ export interface Started {
   named(event: string): BusEvent[];
 }
 
-export const SERVICE_EVENTS = ['started', 'ended', 'restored', 'restoreTimeout', 'restoreFailed',
-  'messageReceived', 'error', 'agentTypingStarted', 'agentTypingStopped', 'agentTypingTimeout',
-  'clientConnected', 'agentConnected', 'agentDisconnected', 'disconnected', 'reconnected',
-  'sessionLost', 'capabilitiesChanged', 'queuePosition', 'clientTypingStarted'];
+export const SERVICE_EVENTS = [
+  'started',
+  'ended',
+  'restored',
+  'restoreTimeout',
+  'restoreFailed',
+  'messageReceived',
+  'error',
+  'agentTypingStarted',
+  'agentTypingStopped',
+  'agentTypingTimeout',
+  'clientConnected',
+  'agentConnected',
+  'agentDisconnected',
+  'disconnected',
+  'reconnected',
+  'sessionLost',
+  'capabilitiesChanged',
+  'queuePosition',
+  'clientTypingStarted',
+];
 
-export function v2Config(transport: Record<string, unknown> = {}, webchat: Record<string, unknown> = {}) {
+export function v2Config(
+  transport: Record<string, unknown> = {},
+  webchat: Record<string, unknown> = {},
+) {
   return {
     webchat: {
-      transport: { type: 'purecloud-v2-sockets', dataURL: DATA_URL, deploymentKey: 'dep-1',
-        orgGuid: 'org-1', socketReconnectInterval: 5, ...transport },
+      transport: {
+        type: 'purecloud-v2-sockets',
+        dataURL: DATA_URL,
+        deploymentKey: 'dep-1',
+        orgGuid: 'org-1',
+        socketReconnectInterval: 5,
+        ...transport,
+      },
       ...webchat,
     },
   };
 }
 
 /** Boot the page: config, cookies already in the jar, then App and the service. */
-export async function boot(widgets: Record<string, unknown>, cookies: Record<string, string> = {},
-  server: FakeServer = fakeServer(), extra?: (bus: Started['bus'], win: Window) => void): Promise<Started> {
+export async function boot(
+  widgets: Record<string, unknown>,
+  cookies: Record<string, string> = {},
+  server: FakeServer = fakeServer(),
+  extra?: (bus: Started['bus'], win: Window) => void,
+): Promise<Started> {
   window._genesys = { widgets };
   const fake = fakeJar('shop.example.test');
   const setCookie = (name: string, value: string): void =>
@@ -59,9 +89,13 @@ export async function boot(widgets: Record<string, unknown>, cookies: Record<str
     return found && decodeURIComponent(found.value);
   };
   return {
-    bus: made.bus, server, fake, cookie, setCookie,
-    removeCookie: (name) => fake.jar.write(
-      `${P}${name}=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT`),
+    bus: made.bus,
+    server,
+    fake,
+    cookie,
+    setCookie,
+    removeCookie: (name) =>
+      fake.jar.write(`${P}${name}=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT`),
     events,
     named: (event) => events.filter((e) => e.event === `WebChatService.${event}`),
   };
@@ -73,12 +107,25 @@ export async function settle(rounds = 5): Promise<void> {
 }
 
 /** The texts of every message published in messageReceived, in order. */
-export function received(started: Started): { index: number; type: string; text: string;
-  from: string; restoring: boolean }[] {
+export function received(
+  started: Started,
+): { index: number; type: string; text: string; from: string; restoring: boolean }[] {
   return started.named('messageReceived').flatMap((e) => {
-    const data = e.data as { messages: { index: number; type: string; text: string;
-      from: { type: string }; restoring?: boolean }[] };
-    return data.messages.map((m) => ({ index: m.index, type: m.type, text: m.text,
-      from: m.from.type, restoring: m.restoring === true }));
+    const data = e.data as {
+      messages: {
+        index: number;
+        type: string;
+        text: string;
+        from: { type: string };
+        restoring?: boolean;
+      }[];
+    };
+    return data.messages.map((m) => ({
+      index: m.index,
+      type: m.type,
+      text: m.text,
+      from: m.from.type,
+      restoring: m.restoring === true,
+    }));
   });
 }

@@ -8,7 +8,8 @@ afterEach(() => localStorage.clear());
 describe('acquireStartLock', () => {
   it('lets one of two simultaneous starts through and refuses the other with {statusCode: 1}', async () => {
     const results = await Promise.allSettled([
-      acquireStartLock(window, 3000, () => false), acquireStartLock(window, 3000, () => false),
+      acquireStartLock(window, 3000, () => false),
+      acquireStartLock(window, 3000, () => false),
     ]);
     const won = results.filter((r) => r.status === 'fulfilled');
     const lost = results.filter((r) => r.status === 'rejected');

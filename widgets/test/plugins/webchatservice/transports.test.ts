@@ -5,7 +5,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../../src/plugins/webchatservice/messages';
 import type {
-  ChatTransport, Received, StartRequest, TransportListener,
+  ChatTransport,
+  Received,
+  StartRequest,
+  TransportListener,
 } from '../../../src/plugins/webchatservice/transport';
 import { TRANSPORTS } from '../../../src/plugins/webchatservice/transports';
 import { boot, received, settle } from './setup';
@@ -18,7 +21,10 @@ afterEach(() => {
 });
 
 function memoryTransport() {
-  const log: { started?: StartRequest; previews: string[]; ended: boolean } = { previews: [], ended: false };
+  const log: { started?: StartRequest; previews: string[]; ended: boolean } = {
+    previews: [],
+    ended: false,
+  };
   let listener: TransportListener | undefined;
   let index = 0;
   const message = (from: ChatMessage['from'], text: string, type = 'Message'): Received => {
@@ -70,12 +76,17 @@ describe('the transport interface', () => {
     const memory = memoryTransport();
     TRANSPORTS[TYPE] = () => memory.transport;
     const s = await boot({ webchat: { transport: { type: TYPE }, userData: { plan: 'gold' } } });
-    const started = await s.bus.command('WebChatService.startChat',
-      { firstname: 'Ann', lastname: 'Lee', email: 'ann@example.test' });
+    const started = await s.bus.command('WebChatService.startChat', {
+      firstname: 'Ann',
+      lastname: 'Lee',
+      email: 'ann@example.test',
+    });
     expect(started).toEqual({ sessionId: 's1' });
     expect(memory.log.started).toMatchObject({
-      nickname: 'Ann Lee', form: { firstname: 'Ann', lastname: 'Lee', email: 'ann@example.test' },
-      userData: { plan: 'gold', _genesys_source: 'web' }, interactionData: {},
+      nickname: 'Ann Lee',
+      form: { firstname: 'Ann', lastname: 'Lee', email: 'ann@example.test' },
+      userData: { plan: 'gold', _genesys_source: 'web' },
+      interactionData: {},
     });
     await settle();
     expect(s.named('clientConnected')).toHaveLength(1);
@@ -84,8 +95,10 @@ describe('the transport interface', () => {
     await s.bus.command('WebChatService.sendMessage', { message: 'Hi Robo' });
     await settle();
     expect(received(s).map((m) => [m.type, m.from, m.text])).toEqual([
-      ['ParticipantJoined', 'Client', ''], ['ParticipantJoined', 'Agent', ''],
-      ['Message', 'Agent', 'Hello Ann'], ['Message', 'Client', 'Hi Robo'],
+      ['ParticipantJoined', 'Client', ''],
+      ['ParticipantJoined', 'Agent', ''],
+      ['Message', 'Agent', 'Hello Ann'],
+      ['Message', 'Client', 'Hi Robo'],
     ]);
     expect(s.named('agentConnected')).toHaveLength(1);
 

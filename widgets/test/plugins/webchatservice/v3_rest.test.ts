@@ -4,7 +4,11 @@ import { createCookieStore } from '../../../src/core/cookies';
 import { http } from '../../../src/core/http';
 import * as R from '../../../src/plugins/webchatservice/reasons';
 import type { Received, TransportListener } from '../../../src/plugins/webchatservice/transport';
-import { createV3Transport, V3_COOKIES, V3_OPEN_COOKIE } from '../../../src/plugins/webchatservice/v3_rest';
+import {
+  createV3Transport,
+  V3_COOKIES,
+  V3_OPEN_COOKIE,
+} from '../../../src/plugins/webchatservice/v3_rest';
 import { fakeJar } from '../../fake_jar';
 import { reasonOf } from '../../helpers';
 import { fakeV3, V3_URL, withFetch } from './fake_rest';
@@ -18,18 +22,30 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-const config = (transport: Record<string, unknown> = {}, webchat: Record<string, unknown> = {}) =>
-  ({ webchat: { transport: { type: 'pureengage-v3-rest', dataURL: V3_URL, ...transport }, ...webchat } });
+const config = (
+  transport: Record<string, unknown> = {},
+  webchat: Record<string, unknown> = {},
+) => ({
+  webchat: { transport: { type: 'pureengage-v3-rest', dataURL: V3_URL, ...transport }, ...webchat },
+});
 
-async function start(server: V3 = fakeV3(), transport: Record<string, unknown> = {}, cookies: Record<string, string> = {},
-  webchat: Record<string, unknown> = {}) {
+async function start(
+  server: V3 = fakeV3(),
+  transport: Record<string, unknown> = {},
+  cookies: Record<string, string> = {},
+  webchat: Record<string, unknown> = {},
+) {
   const s = await boot(config(transport, webchat), cookies, withFetch(server.fetch));
   return { ...s, api: server };
 }
 
 async function chatting(transport: Record<string, unknown> = {}) {
   const s = await start(fakeV3(), transport);
-  await s.bus.command('WebChatService.startChat', { firstname: 'Ann', lastname: 'Lee', userData: { order: 42 } });
+  await s.bus.command('WebChatService.startChat', {
+    firstname: 'Ann',
+    lastname: 'Lee',
+    userData: { order: 42 },
+  });
   await vi.waitFor(() => expect(s.api.waiting()).toBe(1));
   return s;
 }
@@ -47,13 +63,24 @@ describe('WebChatService on pureengage-v3-rest', () => {
     expect(first.method).toBe('POST');
     expect(first.headers.get('x-nexus-client-key')).toBeNull();
     expect(first.headers.get('x-api-key')).toBe('k1');
-    expect(first.json).toMatchObject({ data: { firstName: 'Ann', lastName: 'Lee', nickname: 'Ann Lee', stream: 'live',
-      userData: { order: '42', _genesys_source: 'web' } } });
+    expect(first.json).toMatchObject({
+      data: {
+        firstName: 'Ann',
+        lastName: 'Lee',
+        nickname: 'Ann Lee',
+        stream: 'live',
+        userData: { order: '42', _genesys_source: 'web' },
+      },
+    });
     expect(typeof (first.json as { operationId: unknown }).operationId).toBe('string');
     expect(cookie(V3_COOKIES.session)).toBe('sess-1');
     expect(cookie(V3_COOKIES.keys)).toBe(server.token());
-    expect(server.calls.slice(1).every((c) => c.headers.get('x-nexus-client-key') === server.token())).toBe(true);
-    expect(s.named('started')[0]?.data).toMatchObject({ data: { sessionId: 'sess-1', participantId: 'cust-1' } });
+    expect(
+      server.calls.slice(1).every((c) => c.headers.get('x-nexus-client-key') === server.token()),
+    ).toBe(true);
+    expect(s.named('started')[0]?.data).toMatchObject({
+      data: { sessionId: 'sess-1', participantId: 'cust-1' },
+    });
 
     server.join();
     server.say('Hello Ann');
@@ -81,7 +108,9 @@ describe('WebChatService on pureengage-v3-rest', () => {
     server.say('after the update');
     await vi.waitFor(() => expect(received(s).map((m) => m.text)).toContain('after the update'));
 
-    expect(await reasonOf(bus.command('WebChatService.sendCustomNotice', { message: 'x' }))).toBe(R.NO_NOTICES);
+    expect(await reasonOf(bus.command('WebChatService.sendCustomNotice', { message: 'x' }))).toBe(
+      R.NO_NOTICES,
+    );
     expect(await reasonOf(bus.command('WebChatService.getFileLimits'))).toBe(R.NO_FILES);
     expect(await reasonOf(bus.command('WebChatService.stopPoll'))).toBe(R.NO_POLLING);
 
@@ -118,13 +147,24 @@ describe('WebChatService on pureengage-v3-rest', () => {
     const cookies = Object.fromEntries(NAMES.map((name) => [name, first.cookie(name)!]));
     first.bus.command('WebChatService.verifySession');
 
-    const late = await start(first.api, {}, { ...cookies, 'webchat.state.ping': String(Date.now() - 61000) });
+    const late = await start(
+      first.api,
+      {},
+      { ...cookies, 'webchat.state.ping': String(Date.now() - 61000) },
+    );
     await vi.waitFor(() => expect(late.named('restoreTimeout')).toHaveLength(1));
     for (const name of NAMES) expect(late.cookie(name), name).toBeUndefined();
 
-    const tampered = await start(first.api, {}, { ...cookies, [V3_COOKIES.keys]: `${cookies[V3_COOKIES.keys]}x` });
+    const tampered = await start(
+      first.api,
+      {},
+      { ...cookies, [V3_COOKIES.keys]: `${cookies[V3_COOKIES.keys]}x` },
+    );
     await vi.waitFor(() => expect(tampered.named('restoreFailed')).toHaveLength(1));
-    expect(tampered.named('restoreFailed')[0]?.data).toMatchObject({ status: 401, code: 'invalid_token' });
+    expect(tampered.named('restoreFailed')[0]?.data).toMatchObject({
+      status: 401,
+      code: 'invalid_token',
+    });
     for (const name of NAMES) expect(tampered.cookie(name), name).toBeUndefined();
     // Nothing changed on the server: the right token still reaches the chat.
     expect(first.api.log.entries.map((e) => e.text)).toContain('kept');
@@ -135,9 +175,14 @@ describe('WebChatService on pureengage-v3-rest', () => {
   it('hands {messageIndex, token} to async callbacks instead of writing cookies, and restores from them', async () => {
     let kept: Record<string, unknown> | undefined;
     const deleted = vi.fn();
-    const hooks = { enabled: true, getSessionData: (data: Record<string, unknown>) => {
-      kept = data;
-    }, setSessionData: () => JSON.stringify(kept), deleteSessionData: deleted };
+    const hooks = {
+      enabled: true,
+      getSessionData: (data: Record<string, unknown>) => {
+        kept = data;
+      },
+      setSessionData: () => JSON.stringify(kept),
+      deleteSessionData: deleted,
+    };
     const s = await chatting({ async: hooks });
     s.api.say('hi');
     await vi.waitFor(() => expect(kept?.['messageIndex']).toBe(2));
@@ -150,7 +195,7 @@ describe('WebChatService on pureengage-v3-rest', () => {
     expect(deleted).toHaveBeenCalled();
   });
 
-  it('keeps WebChat\'s open state in its own .open cookie, beyond the chat', async () => {
+  it("keeps WebChat's open state in its own .open cookie, beyond the chat", async () => {
     const s = await chatting();
     const webchat = s.bus.registerPlugin('WebChat');
     if (!webchat) throw new Error('WebChat taken');
@@ -166,8 +211,14 @@ describe('WebChatService on pureengage-v3-rest', () => {
 
   it('drops a session the server no longer knows (INVALID_SESSION)', async () => {
     const s = await chatting();
-    s.api.setOverride((call) => call.method === 'GET'
-      ? [404, { status: { code: 'INVALID_SESSION' }, error: { code: 'not_found', message: 'gone' } }] : undefined);
+    s.api.setOverride((call) =>
+      call.method === 'GET'
+        ? [
+            404,
+            { status: { code: 'INVALID_SESSION' }, error: { code: 'not_found', message: 'gone' } },
+          ]
+        : undefined,
+    );
     s.api.say('wake the poll');
     await vi.waitFor(() => expect(s.named('sessionLost')).toHaveLength(1));
     expect(s.named('ended')).toHaveLength(1);
@@ -176,7 +227,8 @@ describe('WebChatService on pureengage-v3-rest', () => {
 });
 
 describe('pureengage-v3-rest tells a waiting visitor their place', () => {
-  const places = (s: Awaited<ReturnType<typeof start>>) => s.named('queuePosition').map((e) => e.data);
+  const places = (s: Awaited<ReturnType<typeof start>>) =>
+    s.named('queuePosition').map((e) => e.data);
 
   it('publishes queuePosition from the catch-up and from polls that end after their wait, until an agent joins', async () => {
     const server = fakeV3();
@@ -189,7 +241,10 @@ describe('pureengage-v3-rest tells a waiting visitor their place', () => {
     server.queue({ position: 1, estimatedWaitSeconds: 45 });
     server.expire();
     await vi.waitFor(() => expect(places(s)).toHaveLength(2));
-    expect(s.bus.data('WebChatService.queuePosition')).toEqual({ position: 1, estimatedWaitSeconds: 45 });
+    expect(s.bus.data('WebChatService.queuePosition')).toEqual({
+      position: 1,
+      estimatedWaitSeconds: 45,
+    });
     await vi.waitFor(() => expect(server.waiting()).toBe(1));
     server.join();
     await vi.waitFor(() => expect(s.named('agentConnected')).toHaveLength(1));
@@ -198,7 +253,9 @@ describe('pureengage-v3-rest tells a waiting visitor their place', () => {
     await vi.waitFor(() => expect(server.polls().length).toBeGreaterThan(4));
     await settle();
     expect(places(s)).toHaveLength(2);
-    const order = s.events.map((e) => e.event.split('.')[1]).filter((name) => name === 'queuePosition' || name === 'agentConnected');
+    const order = s.events
+      .map((e) => e.event.split('.')[1])
+      .filter((name) => name === 'queuePosition' || name === 'agentConnected');
     expect(order).toEqual(['queuePosition', 'queuePosition', 'agentConnected']);
     await ended(s);
   });
@@ -225,10 +282,13 @@ function installLocks(): () => void {
       return new Promise<void>((resolve, reject) => {
         const run = (): void => {
           held.add(name);
-          Promise.resolve().then(callback).then(resolve, reject).finally(() => {
-            held.delete(name);
-            queues.get(name)?.shift()?.();
-          });
+          Promise.resolve()
+            .then(callback)
+            .then(resolve, reject)
+            .finally(() => {
+              held.delete(name);
+              queues.get(name)?.shift()?.();
+            });
         };
         if (held.has(name)) queues.set(name, [...(queues.get(name) ?? []), run]);
         else run();
@@ -242,43 +302,61 @@ function installLocks(): () => void {
 }
 
 describe('pureengage-v3-rest polls once per browser', () => {
-  it.each(['Web Locks', 'localStorage claims (no Web Locks on http pages)'])('one tab long-polls and shares what it '
-    + 'gets; another takes over when it stops (%s)', async (how) => {
-    if (how === 'Web Locks') onTestFinished(installLocks());
-    onTestFinished(() => localStorage.clear());
-    const server = fakeV3();
-    const jar = fakeJar('shop.example.test');
-    const cookies = createCookieStore({ jar: jar.jar, protocol: 'https:', hostname: 'shop.example.test' });
-    const setup = { option: (key: string) => ({ dataURL: V3_URL } as Record<string, unknown>)[key], http, fetch: server.fetch,
-      WebSocket: globalThis.WebSocket, win: window, cookies };
-    const tabs = [createV3Transport(setup), createV3Transport(setup)];
-    const seen: Received[][] = [[], []];
-    const listen = (i: number): TransportListener => ({
-      pushed: (item) => seen[i]!.push(item), caughtUp: (items) => seen[i]!.push(...items),
-      typing: () => undefined, member: () => undefined, queue: () => undefined,
-      disconnected: () => undefined, reconnected: () => undefined, ended: () => undefined, lost: () => undefined,
-    });
-    await tabs[0]!.start({ nickname: 'Ann', form: {}, userData: {}, interactionData: {} });
-    expect(tabs[1]!.stored()).toBeDefined();
-    tabs[0]!.connect(listen(0));
-    tabs[1]!.connect(listen(1));
-    await vi.waitFor(() => expect(server.waiting()).toBe(1));
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(server.waiting()).toBe(1);
+  it.each(['Web Locks', 'localStorage claims (no Web Locks on http pages)'])(
+    'one tab long-polls and shares what it ' + 'gets; another takes over when it stops (%s)',
+    async (how) => {
+      if (how === 'Web Locks') onTestFinished(installLocks());
+      onTestFinished(() => localStorage.clear());
+      const server = fakeV3();
+      const jar = fakeJar('shop.example.test');
+      const cookies = createCookieStore({
+        jar: jar.jar,
+        protocol: 'https:',
+        hostname: 'shop.example.test',
+      });
+      const setup = {
+        option: (key: string) => (({ dataURL: V3_URL }) as Record<string, unknown>)[key],
+        http,
+        fetch: server.fetch,
+        WebSocket: globalThis.WebSocket,
+        win: window,
+        cookies,
+      };
+      const tabs = [createV3Transport(setup), createV3Transport(setup)];
+      const seen: Received[][] = [[], []];
+      const listen = (i: number): TransportListener => ({
+        pushed: (item) => seen[i]!.push(item),
+        caughtUp: (items) => seen[i]!.push(...items),
+        typing: () => undefined,
+        member: () => undefined,
+        queue: () => undefined,
+        disconnected: () => undefined,
+        reconnected: () => undefined,
+        ended: () => undefined,
+        lost: () => undefined,
+      });
+      await tabs[0]!.start({ nickname: 'Ann', form: {}, userData: {}, interactionData: {} });
+      expect(tabs[1]!.stored()).toBeDefined();
+      tabs[0]!.connect(listen(0));
+      tabs[1]!.connect(listen(1));
+      await vi.waitFor(() => expect(server.waiting()).toBe(1));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(server.waiting()).toBe(1);
 
-    server.say('to both tabs');
-    const texts = (i: number) => seen[i]!.map((item) => item.message.text);
-    await vi.waitFor(() => expect(texts(0)).toContain('to both tabs'));
-    await vi.waitFor(() => expect(texts(1)).toContain('to both tabs'));
-    await vi.waitFor(() => expect(server.waiting()).toBe(1));
+      server.say('to both tabs');
+      const texts = (i: number) => seen[i]!.map((item) => item.message.text);
+      await vi.waitFor(() => expect(texts(0)).toContain('to both tabs'));
+      await vi.waitFor(() => expect(texts(1)).toContain('to both tabs'));
+      await vi.waitFor(() => expect(server.waiting()).toBe(1));
 
-    // The leader's tab goes away: the other one polls from where it got to.
-    const before = server.polls().length;
-    tabs[0]!.stop(false);
-    server.say('after the hand-over');
-    await vi.waitFor(() => expect(texts(1)).toContain('after the hand-over'), { timeout: 5000 });
-    expect(server.polls().length).toBeGreaterThan(before);
-    expect(texts(1).filter((text) => text === 'to both tabs')).toHaveLength(1);
-    tabs[1]!.stop(true);
-  });
+      // The leader's tab goes away: the other one polls from where it got to.
+      const before = server.polls().length;
+      tabs[0]!.stop(false);
+      server.say('after the hand-over');
+      await vi.waitFor(() => expect(texts(1)).toContain('after the hand-over'), { timeout: 5000 });
+      expect(server.polls().length).toBeGreaterThan(before);
+      expect(texts(1).filter((text) => text === 'to both tabs')).toHaveLength(1);
+      tabs[1]!.stop(true);
+    },
+  );
 });
