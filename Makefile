@@ -52,9 +52,10 @@ chromium: ## Debian's Chromium for the browser tests (never a downloaded browser
 services: $(PY_STAMP) ## PostgreSQL and Redis for the storage and broker suites
 	$(PY) tools/test_services.py
 
-lint: $(PY_STAMP)
+lint: $(PY_STAMP) $(NPM_STAMP)
 	$(VENV)/bin/ruff check frontdesk tests tools bench
 	$(VENV)/bin/ruff format --check frontdesk tests tools bench
+	npm run --silent format:check
 
 typecheck: $(PY_STAMP) $(NPM_STAMP)
 	$(VENV)/bin/mypy
